@@ -1,0 +1,168 @@
+//! The typed shape of `hako.toml`: every struct the file deserializes into,
+//! with the serde defaults. Key names here are a contract with operators'
+//! config files, so renaming a field is a breaking change.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::secret::Secret;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the database, raw mail and search index live. A relative path is
+    /// resolved against the process's current working directory (not the
+    /// config file's directory), so `hako` run from the repository root uses
+    /// `./data`.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    /// Time zone used to display dates and to compute business hours.
+    #[serde(default = "default_timezone", deserialize_with = "deserialize_tz")]
+    pub timezone: chrono_tz::Tz,
+    /// The web UI.
+    #[serde(default)]
+    pub web: WebConfig,
+    /// Shared inboxes; zero is allowed so `hako init` works on a fresh file.
+    #[serde(default)]
+    pub inbox: Vec<InboxConfig>,
+}
+
+/// `[web]`: the HTTP listener.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address and port to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+        }
+    }
+}
+
+/// One `[[inbox]]`: a shared mailbox the team answers from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxConfig {
+    /// Short identifier used in URLs, the CLI and env variable names
+    /// (letters, digits, `-`, `_`).
+    pub name: String,
+    /// The address customers write to; replies are sent from it.
+    pub address: String,
+    /// Human name shown in the `From:` header of replies.
+    pub display_name: String,
+    /// Appended to every reply; may span several lines.
+    #[serde(default)]
+    pub signature: String,
+    /// Where incoming mail is fetched from; absent means "no fetching".
+    #[serde(default)]
+    pub imap: Option<ImapConfig>,
+    /// Where replies are sent through; absent means "cannot reply".
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// `[inbox.imap]`: fetching incoming mail.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    /// Literal password; prefer `password_command` or the env override so the
+    /// file can be committed or shared.
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// Shell command (`sh -c`) whose first line of stdout is the password.
+    #[serde(default)]
+    pub password_command: Option<String>,
+    /// Mailbox folders to fetch from.
+    #[serde(default = "default_folders")]
+    pub folders: Vec<String>,
+    /// Extra PEM CA certificate to trust, for self-signed test servers.
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
+    /// Name of the owning inbox, filled in by the loader (not a TOML key) so
+    /// [`ImapConfig::password`] errors can say which account failed.
+    #[serde(skip)]
+    pub inbox_name: String,
+}
+
+/// `[inbox.smtp]`: sending replies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// Absent means "send without AUTH" (e.g. a local relay).
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<Secret>,
+    #[serde(default)]
+    pub password_command: Option<String>,
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
+    /// Name of the owning inbox, filled in by the loader (not a TOML key).
+    #[serde(skip)]
+    pub inbox_name: String,
+}
+
+/// How a mail connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Tls,
+    /// Plain connection upgraded with STARTTLS; refuses to continue without it.
+    Starttls,
+    /// No encryption at all: only for local test servers.
+    None,
+}
+
+impl std::fmt::Display for Security {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+            Security::None => "none",
+        })
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+
+fn default_timezone() -> chrono_tz::Tz {
+    chrono_tz::UTC
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, 8080))
+}
+
+fn default_folders() -> Vec<String> {
+    vec!["INBOX".to_owned()]
+}
+
+/// chrono-tz's own `Deserialize` is behind a feature and its error does not
+/// say what was expected; this one names the bad value (the key path is
+/// added by the loader).
+fn deserialize_tz<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "unknown time zone `{name}` (expected an IANA name such as `Asia/Tokyo` or `UTC`)"
+        ))
+    })
+}
