@@ -1,51 +1,35 @@
+//! hako's configuration: the typed shape of `hako.toml` ([`Config`] and
+//! friends), loading it with `HAKO_…` environment overrides, validation, and
+//! [`Secret`] for passwords that must never be printed.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), hako_config::ConfigError> {
+//! let path = hako_config::Config::resolve_path(None); // --config, HAKO_CONFIG, config/hako.toml
+//! let config = hako_config::Config::load(&path)?;
+//! # Ok(()) }
+//! ```
+//!
+//! Environment overrides: `HAKO_` + the key path upper-cased with `__`
+//! between segments; inboxes are addressed by name (upper-cased, `-` → `_`):
+//! `HAKO_DATA_DIR`, `HAKO_TIMEZONE`, `HAKO_WEB__LISTEN`,
+//! `HAKO_INBOX__<NAME>__<KEY>`, `HAKO_INBOX__<NAME>__IMAP__<KEY>`,
+//! `HAKO_INBOX__<NAME>__SMTP__<KEY>`. Only those prefixes are config keys;
+//! other `HAKO_` variables are ignored here.
+//!
+//! Relative paths in the file (`data_dir`, `tls_ca_file`) are relative to
+//! the process's current working directory, not to the config file.
+
 mod env;
 mod error;
+mod load;
 mod model;
 mod secret;
+mod validate;
 
+pub use env::env_name;
 pub use error::ConfigError;
-pub use model::*;
+pub use model::{Config, ImapConfig, InboxConfig, Security, SmtpConfig, WebConfig};
 pub use secret::Secret;
 
 #[cfg(test)]
-mod experiment {
-    use serde::Deserialize;
-    fn show(text: &str) {
-        let root = toml::de::DeTable::parse(text).unwrap();
-        println!("ROOT span {:?}", root.span());
-        for (k, v) in root.get_ref().iter() {
-            println!("  key {:?} {:?} value {:?}", k.get_ref(), k.span(), v.span());
-            if let toml::de::DeValue::Array(a) = v.get_ref() {
-                for it in a.iter() {
-                    println!("    item {:?}", it.span());
-                    if let toml::de::DeValue::Table(t) = it.get_ref() {
-                        for (k, v) in t.iter() {
-                            println!("      key {:?} {:?} value {:?}", k.get_ref(), k.span(), v.span());
-                        }
-                    }
-                }
-            }
-            if let toml::de::DeValue::Table(t) = v.get_ref() {
-                for (k, v) in t.iter() {
-                    println!("      key {:?} {:?} value {:?}", k.get_ref(), k.span(), v.span());
-                }
-            }
-        }
-        let e = crate::Config::deserialize(toml::Deserializer::from(root)).unwrap_err();
-        println!("ERR span {:?} msg {:?}\nDISPLAY {}", e.span(), e.message(), e);
-    }
-    #[test]
-    fn spans() {
-        let base = "data_dir = \"x\"\n[web]\nlisten = \"1.2.3.4:5\"\n[[inbox]]\nname = \"a\"\naddress = \"a@b\"\ndisplay_name = \"A\"\n[inbox.imap]\nhost = \"h\"\nport = 1\nsecurity = \"none\"\nusername = \"u\"\n[[inbox]]\nname = \"b\"\naddress = \"b@b\"\ndisplay_name = \"B\"\n";
-        show(&format!("{base}foo = 1\n"));
-        show(&base.replace("port = 1", "port = 1\nhots = 2"));
-        show(&base.replace("port = 1", "port = \"x\""));
-        show(&base.replace("security = \"none\"", "security = \"nonex\""));
-        show(&base.replace("host = \"h\"\n", ""));
-        show(&base.replace("listen = \"1.2.3.4:5\"", "listen = \"1.2.3.4\""));
-        show(&base.replace("listen = \"1.2.3.4:5\"", "listn = \"1.2.3.4\""));
-        show(&format!("timezone = \"Mars/X\"\n{base}"));
-        show(&format!("bogus = 1\n{base}"));
-        show(&base.replace("username = \"u\"", "username = \"u\"\npassword = 1234"));
-    }
-}
+mod tests;

@@ -30,6 +30,19 @@ pub struct Config {
     pub inbox: Vec<InboxConfig>,
 }
 
+impl Default for Config {
+    /// What an empty file means: `./data`, UTC, web on 127.0.0.1:8080, no
+    /// inboxes.
+    fn default() -> Self {
+        Self {
+            data_dir: default_data_dir(),
+            timezone: default_timezone(),
+            web: WebConfig::default(),
+            inbox: Vec::new(),
+        }
+    }
+}
+
 /// `[web]`: the HTTP listener.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,172 @@
+//! Rules a config must satisfy beyond its TOML types: unique, well-formed
+//! inbox names and addresses, sane mail-server settings. Runs after env
+//! overrides, so it judges the values hako will actually use.
+
+use std::collections::HashMap;
+
+use crate::env::env_name;
+use crate::error::ConfigError;
+use crate::model::{Config, InboxConfig};
+
+/// Checks `config`, reporting the first problem with its key path.
+/// `file` only names the source in the error.
+pub(crate) fn validate(config: &Config, file: &str) -> Result<(), ConfigError> {
+    let fail = |key: String, message: String| ConfigError::Validation {
+        file: file.to_owned(),
+        key,
+        message,
+    };
+
+    // Keyed by the env form so `a-b` and `A_B` count as duplicates: they
+    // would share HAKO_INBOX__A_B__… variables and URL-ish identifiers.
+    let mut names: HashMap<String, &str> = HashMap::new();
+    let mut addresses: HashMap<String, &str> = HashMap::new();
+    for (i, inbox) in config.inbox.iter().enumerate() {
+        let at = |field: &str| format!("inbox[{i}].{field}");
+
+        check_name(&inbox.name).map_err(|m| fail(at("name"), m))?;
+        if let Some(other) = names.insert(env_name(&inbox.name), &inbox.name) {
+            return Err(fail(
+                at("name"),
+                format!(
+                    "`{}` duplicates inbox `{other}` (names are compared case-insensitively, with `-` = `_`)",
+                    inbox.name
+                ),
+            ));
+        }
+
+        check_address(&inbox.address).map_err(|m| fail(at("address"), m))?;
+        if let Some(other) = addresses.insert(inbox.address.to_ascii_lowercase(), &inbox.name) {
+            return Err(fail(
+                at("address"),
+                format!("`{}` is already used by inbox `{other}`", inbox.address),
+            ));
+        }
+
+        // Goes into a `From:` header; a line break there is header injection.
+        if inbox.display_name.trim().is_empty() || has_line_break(&inbox.display_name) {
+            return Err(fail(
+                at("display_name"),
+                "must be non-empty and on one line".to_owned(),
+            ));
+        }
+
+        check_servers(inbox).map_err(|(field, m)| fail(at(&field), m))?;
+    }
+    Ok(())
+}
+
+/// Letters, digits, `-`, `_`: the name appears in URLs, CLI arguments and
+/// environment variable names.
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "`{name}` may only contain ASCII letters, digits, `-` and `_`"
+        ));
+    }
+    Ok(())
+}
+
+/// Plausibility only (one `@`, something on both sides, no whitespace or
+/// control characters); real validation is the mail server's job.
+fn check_address(address: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "`{}` is not a plausible email address",
+            address.escape_debug()
+        )
+    };
+    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    match address.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(())
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn has_line_break(s: &str) -> bool {
+    s.contains(['\r', '\n'])
+}
+
+/// `[inbox.imap]` / `[inbox.smtp]` rules. Returns the failing field relative
+/// to the inbox.
+fn check_servers(inbox: &InboxConfig) -> Result<(), (String, String)> {
+    if let Some(imap) = &inbox.imap {
+        check_server(
+            "imap",
+            &imap.host,
+            imap.port,
+            Some(&imap.username),
+            imap.password.is_some(),
+            imap.password_command.as_deref(),
+        )?;
+        if imap.folders.is_empty() {
+            return Err((
+                "imap.folders".to_owned(),
+                "must list at least one folder (default is [\"INBOX\"])".to_owned(),
+            ));
+        }
+        if let Some(i) = imap.folders.iter().position(|f| f.trim().is_empty()) {
+            return Err((format!("imap.folders[{i}]"), "must not be empty".to_owned()));
+        }
+    }
+    if let Some(smtp) = &inbox.smtp {
+        check_server(
+            "smtp",
+            &smtp.host,
+            smtp.port,
+            smtp.username.as_ref(),
+            smtp.password.is_some(),
+            smtp.password_command.as_deref(),
+        )?;
+        // Credentials without a username would be silently ignored.
+        if smtp.username.is_none() && (smtp.password.is_some() || smtp.password_command.is_some()) {
+            return Err((
+                "smtp.username".to_owned(),
+                "must be set when a password or password_command is given".to_owned(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_server(
+    section: &str,
+    host: &str,
+    port: u16,
+    username: Option<&String>,
+    has_password: bool,
+    password_command: Option<&str>,
+) -> Result<(), (String, String)> {
+    let err = |field: &str, message: &str| Err((format!("{section}.{field}"), message.to_owned()));
+    if host.trim().is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return err("host", "must be a host name or IP address without spaces");
+    }
+    if port == 0 {
+        return err("port", "must not be 0");
+    }
+    if username.is_some_and(|u| u.is_empty() || has_line_break(u)) {
+        return err("username", "must be non-empty and on one line");
+    }
+    if has_password && password_command.is_some() {
+        return err(
+            "password",
+            "and `password_command` are both set; keep only one",
+        );
+    }
+    if password_command.is_some_and(|c| c.trim().is_empty()) {
+        return err("password_command", "must not be empty");
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! The inbox view's list (filters, sort, paging), the counts on its tabs, and how many open
+//! tickets each agent holds.
+
+use hako_domain::{AgentId, ContactId, InboxId, LabelId, Status, StatusKind, TicketNumber, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::params_from_iter;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::codec::{self, from_ms, opt_from_ms};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Unassigned,
+    /// One agent's tickets ("mine" is this with the asker's id).
+    Agent(AgentId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Newest activity first: what changed lately is on top.
+    #[default]
+    LastActivity,
+    /// The customer who has waited longest first; tickets nobody waits on come last.
+    OldestWaiting,
+    /// Newest tickets first.
+    Newest,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// The inboxes the asker may see; `None` for all (supervisors, admins, the CLI).
+    pub visible: Option<Vec<InboxId>>,
+    pub inbox: Option<InboxId>,
+    /// Empty means every status.
+    pub statuses: Vec<StatusKind>,
+    pub label: Option<LabelId>,
+    pub assignee: AssigneeFilter,
+    pub contact: Option<ContactId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+/// One row of the inbox view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketSummary {
+    pub number: TicketNumber,
+    pub inbox: String,
+    pub subject: String,
+    #[serde(flatten)]
+    pub status: Status,
+    pub customer_name: Option<String>,
+    pub customer_address: Option<String>,
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
+    pub assignee_colour: Option<String>,
+    pub labels: Vec<String>,
+    pub channel: String,
+    pub created_at: Timestamp,
+    pub last_activity_at: Timestamp,
+    pub waiting_since: Option<Timestamp>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketPage {
+    /// All tickets matching the filter, not only this page.
+    pub total: u64,
+    pub items: Vec<TicketSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InboxCount {
+    pub inbox: String,
+    pub status: StatusKind,
+    pub count: u64,
+}
+
+/// What one agent holds: the supervisor's "who has what".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgentLoad {
+    pub agent: String,
+    pub name: String,
+    pub colour: String,
+    pub open: u64,
+    pub pending: u64,
+    pub snoozed: u64,
+    /// Since when the longest-waiting customer among their open tickets waits.
+    pub oldest_waiting: Option<Timestamp>,
+}
+
+/// WHERE clause and parameters for a filter. Merged tickets are only pointers: never listed.
+fn where_clause(f: &TicketFilter) -> (String, Vec<Value>) {
+    let mut sql = vec!["t.merged_into IS NULL".to_string()];
+    let mut params: Vec<Value> = vec![];
+    // An empty IN () list matches nothing, which is right for an agent with no inboxes.
+    let list = |col: &str, values: Vec<Value>, params: &mut Vec<Value>| {
+        let marks = vec!["?"; values.len()].join(", ");
+        params.extend(values);
+        format!("{col} IN ({marks})")
+    };
+    if let Some(v) = &f.visible {
+        sql.push(list(
+            "t.inbox_id",
+            v.iter().map(|i| Value::Integer(i.0)).collect(),
+            &mut params,
+        ));
+    }
+    if let Some(i) = f.inbox {
+        sql.push("t.inbox_id = ?".into());
+        params.push(Value::Integer(i.0));
+    }
+    if !f.statuses.is_empty() {
+        sql.push(list(
+            "t.status",
+            f.statuses
+                .iter()
+                .map(|s| Value::Text(s.as_str().into()))
+                .collect(),
+            &mut params,
+        ));
+    }
+    if let Some(l) = f.label {
+        sql.push(
+            "EXISTS (SELECT 1 FROM ticket_labels tl WHERE tl.ticket_id = t.id AND tl.label_id = ?)"
+                .into(),
+        );
+        params.push(Value::Integer(l.0));
+    }
+    match f.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Unassigned => sql.push("t.assignee_id IS NULL".into()),
+        AssigneeFilter::Agent(a) => {
+            sql.push("t.assignee_id = ?".into());
+            params.push(Value::Integer(a.0));
+        }
+    }
+    if let Some(c) = f.contact {
+        sql.push("t.contact_id = ?".into());
+        params.push(Value::Integer(c.0));
+    }
+    (sql.join(" AND "), params)
+}
+
+impl Store {
+    pub fn list_tickets(&self, f: &TicketFilter, sort: Sort, page: Page) -> Result<TicketPage> {
+        let conn = self.read();
+        let (cond, params) = where_clause(f);
+        let total: i64 = conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {cond}"))
+            .and_then(|mut st| st.query_row(params_from_iter(params.iter()), |r| r.get(0)))
+            .map_err(StoreError::sql("count tickets"))?;
+        let order = match sort {
+            Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
+            Sort::OldestWaiting => "t.waiting_since IS NULL, t.waiting_since ASC, t.id ASC",
+            Sort::Newest => "t.created_at DESC, t.id DESC",
+        };
+        let sql = format!(
+            "SELECT t.id, t.number, i.name, t.subject, t.status, t.pending_reason,
+                    t.snoozed_until, a.email, a.name, a.colour, c.name,
+                    (SELECT address FROM contact_addresses ca WHERE ca.contact_id = t.contact_id
+                     ORDER BY ca.created_at LIMIT 1),
+                    t.channel, t.created_at, t.last_activity_at, t.waiting_since, t.version
+             FROM tickets t
+             JOIN inboxes i ON i.id = t.inbox_id
+             JOIN contacts c ON c.id = t.contact_id
+             LEFT JOIN agents a ON a.id = t.assignee_id
+             WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?"
+        );
+        let mut all = params.clone();
+        all.push(Value::Integer(page.limit as i64));
+        all.push(Value::Integer(page.offset as i64));
+        let mut ids = vec![];
+        let mut items: Vec<TicketSummary> = conn
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(all.iter()), |r| {
+                    ids.push(r.get::<_, i64>(0)?);
+                    Ok(TicketSummary {
+                        number: TicketNumber(r.get(1)?),
+                        inbox: r.get(2)?,
+                        subject: r.get(3)?,
+                        status: codec::status(4, &r.get::<_, String>(4)?, r.get(5)?, r.get(6)?)?,
+                        assignee: r.get(7)?,
+                        assignee_name: r.get(8)?,
+                        assignee_colour: r.get(9)?,
+                        customer_name: r.get(10)?,
+                        customer_address: r.get(11)?,
+                        labels: vec![],
+                        channel: r.get(12)?,
+                        created_at: from_ms(r.get(13)?),
+                        last_activity_at: from_ms(r.get(14)?),
+                        waiting_since: opt_from_ms(r.get(15)?),
+                        version: r.get(16)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(StoreError::sql("list tickets"))?;
+        let labels = self.label_names_for(&ids)?;
+        for (item, id) in items.iter_mut().zip(&ids) {
+            item.labels = labels.get(id).cloned().unwrap_or_default();
+        }
+        Ok(TicketPage {
+            total: total as u64,
+            items,
+        })
+    }
+
+    /// Label names per ticket id, for one page of tickets.
+    fn label_names_for(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!(
+            "SELECT tl.ticket_id, l.name FROM ticket_labels tl JOIN labels l ON l.id = tl.label_id
+             WHERE tl.ticket_id IN ({marks}) ORDER BY l.name"
+        );
+        let mut st = self
+            .read()
+            .prepare(&sql)
+            .map_err(StoreError::sql("read labels"))?;
+        let rows = st
+            .query_map(params_from_iter(ids.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::sql("read labels"))?;
+        for (id, name) in rows {
+            out.entry(id).or_default().push(name);
+        }
+        Ok(out)
+    }
+
+    /// Tickets per inbox and status (the tab counts), within the visible inboxes.
+    pub fn counts(&self, visible: Option<&[InboxId]>) -> Result<Vec<InboxCount>> {
+        let f = TicketFilter {
+            visible: visible.map(|v| v.to_vec()),
+            ..Default::default()
+        };
+        let (cond, params) = where_clause(&f);
+        let sql = format!(
+            "SELECT i.name, t.status, COUNT(*) FROM tickets t JOIN inboxes i ON i.id = t.inbox_id
+             WHERE {cond} GROUP BY i.name, t.status ORDER BY i.name, t.status"
+        );
+        let rows: Vec<(String, String, i64)> = self
+            .read()
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_map(params_from_iter(params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect()
+            })
+            .map_err(StoreError::sql("count tickets per inbox"))?;
+        rows.into_iter()
+            .map(|(inbox, status, count)| {
+                Ok(InboxCount {
+                    inbox,
+                    status: StatusKind::parse(&status)
+                        .map_err(StoreError::domain("stored status"))?,
+                    count: count as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// Open, pending and snoozed tickets held by each active agent, busiest first.
+    pub fn agent_load(&self) -> Result<Vec<AgentLoad>> {
+        let mut loads: Vec<AgentLoad> = self
+            .read()
+            .prepare_cached(
+                "SELECT a.id, a.email, a.name, a.colour,
+                    SUM(t.status = 'open'), SUM(t.status = 'pending'), SUM(t.status = 'snoozed'),
+                    MIN(CASE WHEN t.status = 'open' THEN t.waiting_since END)
+                 FROM agents a
+                 LEFT JOIN tickets t ON t.assignee_id = a.id AND t.merged_into IS NULL
+                      AND t.status IN ('open', 'pending', 'snoozed')
+                 WHERE a.active
+                 GROUP BY a.id ORDER BY a.name",
+            )
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok(AgentLoad {
+                        agent: r.get(1)?,
+                        name: r.get(2)?,
+                        colour: r.get(3)?,
+                        open: r.get::<_, Option<i64>>(4)?.unwrap_or(0) as u64,
+                        pending: r.get::<_, Option<i64>>(5)?.unwrap_or(0) as u64,
+                        snoozed: r.get::<_, Option<i64>>(6)?.unwrap_or(0) as u64,
+                        oldest_waiting: opt_from_ms(r.get(7)?),
+                    })
+                })?
+                .collect()
+            })
+            .map_err(StoreError::sql("count tickets per agent"))?;
+        loads.sort_by(|a, b| (b.open + b.pending).cmp(&(a.open + a.pending)));
+        Ok(loads)
+    }
+}
