@@ -1,1 +1,97 @@
-fn main() {}
+//! `hako`: the command line over hako's operations, for admins and scripts. Every command
+//! takes `--config FILE`; read commands take `--json`; errors print one line naming the
+//! object and what is wrong, and exit non-zero.
+
+mod bench;
+mod cmd;
+mod context;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hako",
+    version,
+    about = "hako (箱): shared-inbox ticketing for support teams"
+)]
+struct Cli {
+    /// Config file [default: $HAKO_CONFIG, else config/hako.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Act as this agent (email); recorded in the audit log. Default: the system.
+    #[arg(long = "as", global = true, value_name = "EMAIL", env = "HAKO_ACTOR")]
+    actor: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the data folder and database, sync inboxes from the config, add the first admin.
+    Init(cmd::init::InitArgs),
+    /// Team members: add, list, set a password.
+    #[command(subcommand)]
+    User(cmd::user::UserCmd),
+    /// Labels: add, list.
+    #[command(subcommand)]
+    Label(cmd::label::LabelCmd),
+    /// Inboxes as synced from the config.
+    #[command(subcommand)]
+    Inbox(cmd::label::InboxCmd),
+    /// Work on tickets: new, show, assign, take, label, status, snooze, split, merge, note.
+    #[command(subcommand)]
+    Ticket(cmd::ticket::TicketCmd),
+    /// List tickets with filters.
+    #[command(subcommand)]
+    Tickets(cmd::tickets::TicketsCmd),
+    /// Reports: weekly label counts.
+    #[command(subcommand)]
+    Report(cmd::report::ReportCmd),
+    /// Counts of inboxes, tickets by status, messages and contacts, and who holds what.
+    Stats(cmd::stats::StatsArgs),
+    /// Measure the store's queries on generated data (100k tickets by default).
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the chain of contexts, outermost first.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config.as_deref();
+    let actor = cli.actor.as_deref();
+    match cli.command {
+        Command::Init(a) => cmd::init::run(config, &a),
+        Command::Bench(a) => {
+            // Benchmarks need no config; the team timezone only shapes the report weeks.
+            let tz = context::load_config(config)
+                .map(|c| c.timezone)
+                .unwrap_or(chrono_tz::Tz::UTC);
+            bench::run(&a, tz)
+        }
+        command => {
+            let mut ctx = context::Ctx::open(config, actor)?;
+            match command {
+                Command::User(c) => cmd::user::run(&mut ctx, c),
+                Command::Label(c) => cmd::label::run(&mut ctx, c),
+                Command::Inbox(c) => cmd::label::run_inbox(&mut ctx, c),
+                Command::Ticket(c) => cmd::ticket::run(&mut ctx, c),
+                Command::Tickets(c) => cmd::tickets::run(&mut ctx, c),
+                Command::Report(c) => cmd::report::run(&mut ctx, c),
+                Command::Stats(a) => cmd::stats::run(&mut ctx, &a),
+                Command::Init(_) | Command::Bench(_) => unreachable!("handled above"),
+            }
+        }
+    }
+}

@@ -28,6 +28,8 @@ pub enum DomainError {
     Merge(&'static str),
     #[error("snooze time {0} is not in the future")]
     SnoozeInPast(String),
+    #[error("invalid time {0:?}: use +2h, +3d, tomorrow, next-week, YYYY-MM-DD HH:MM or RFC 3339")]
+    InvalidTime(String),
     #[error("cannot hash password: {0}")]
     Password(String),
 }

@@ -18,7 +18,9 @@ pub mod password;
 pub mod report;
 pub mod split;
 pub mod status;
+pub mod text;
 pub mod ticket;
+pub mod when;
 
 pub use agent::{Agent, Role};
 pub use colour::Colour;

@@ -111,8 +111,15 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Op {
-        Split { ticket: usize, msg: usize, with_later: bool },
-        Merge { target: usize, source: usize },
+        Split {
+            ticket: usize,
+            msg: usize,
+            with_later: bool,
+        },
+        Merge {
+            target: usize,
+            source: usize,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {

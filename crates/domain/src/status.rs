@@ -13,9 +13,13 @@ pub enum Status {
     /// 未対応: waiting for the team.
     Open,
     /// 保留: waiting for someone else (the customer, a colleague, a supplier).
-    Pending { reason: Option<String> },
+    Pending {
+        reason: Option<String>,
+    },
     /// Out of the way until `until`; then open again.
-    Snoozed { until: Timestamp },
+    Snoozed {
+        until: Timestamp,
+    },
     /// 対応完了.
     Closed,
     Spam,
@@ -179,7 +183,9 @@ mod tests {
     fn a_customer_message_opens_waiting_tickets_but_not_spam() {
         let snoozed = Status::Snoozed { until: t(12) };
         assert_eq!(snoozed.on_customer_message(), Some(Status::Open));
-        let pending = Status::Pending { reason: Some("invoice".into()) };
+        let pending = Status::Pending {
+            reason: Some("invoice".into()),
+        };
         assert_eq!(pending.on_customer_message(), Some(Status::Open));
         assert_eq!(Status::Closed.on_customer_message(), Some(Status::Open));
         assert_eq!(Status::Open.on_customer_message(), None);

@@ -104,10 +104,10 @@ impl Store {
 
     pub fn add_agent(&mut self, a: &NewAgent) -> Result<Agent> {
         let hash = match &a.password {
-            Some(p) => Some(password::hash_password(p).map_err(StoreError::domain(format!(
-                "user {}",
-                a.email
-            )))?),
+            Some(p) => Some(
+                password::hash_password(p)
+                    .map_err(StoreError::domain(format!("user {}", a.email)))?,
+            ),
             None => None,
         };
         let id = self.write(|tx, now| {
@@ -268,7 +268,11 @@ impl Store {
             })?;
             Ok(tx.last_insert_rowid())
         })?;
-        Ok(self.labels()?.into_iter().find(|l| l.id.0 == id).expect("just inserted"))
+        Ok(self
+            .labels()?
+            .into_iter()
+            .find(|l| l.id.0 == id)
+            .expect("just inserted"))
     }
 
     pub fn labels(&self) -> Result<Vec<Label>> {
@@ -328,7 +332,11 @@ impl Store {
     }
 }
 
-pub(crate) fn set_memberships(tx: &Transaction<'_>, agent: AgentId, inboxes: &[InboxId]) -> Result<()> {
+pub(crate) fn set_memberships(
+    tx: &Transaction<'_>,
+    agent: AgentId,
+    inboxes: &[InboxId],
+) -> Result<()> {
     tx.execute("DELETE FROM agent_inboxes WHERE agent_id = ?1", [agent.0])
         .map_err(StoreError::sql("clear memberships"))?;
     for inbox in inboxes {

@@ -8,11 +8,8 @@ use std::path::Path;
 use crate::{Result, StoreError};
 
 /// (version, name, SQL). Append only; never edit a migration that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../../migrations/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../../migrations/0001_init.sql"))];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
     conn.query_row(
@@ -56,8 +53,7 @@ pub(crate) fn run(conn: &mut Connection, path: &Path) -> Result<()> {
             rusqlite::params![version, name, chrono::Utc::now().timestamp_millis()],
         )
         .map_err(StoreError::sql("record a migration"))?;
-        tx.commit()
-            .map_err(StoreError::sql("commit a migration"))?;
+        tx.commit().map_err(StoreError::sql("commit a migration"))?;
     }
     Ok(())
 }
@@ -98,7 +94,12 @@ mod tests {
         )
         .unwrap();
         drop(conn);
-        let err = crate::Store::open(&path).err().expect("newer schema refused");
-        assert!(err.to_string().contains("newer than this hako knows"), "{err}");
+        let err = crate::Store::open(&path)
+            .err()
+            .expect("newer schema refused");
+        assert!(
+            err.to_string().contains("newer than this hako knows"),
+            "{err}"
+        );
     }
 }

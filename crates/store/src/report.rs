@@ -90,8 +90,10 @@ impl Store {
             .read()
             .prepare(&total_sql)
             .and_then(|mut st| {
-                st.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
+                st.query_map(params_from_iter(params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect()
             })
             .map_err(StoreError::sql("count tickets per week"))?;
         for (week, n) in totals {

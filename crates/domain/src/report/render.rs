@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::LabelReport;
+use crate::text::display_width;
 
 const NO_LABEL: &str = "no label";
 const TOTAL: &str = "total";
@@ -70,7 +71,11 @@ impl LabelReport {
                 .map(|(c, s)| {
                     let pad = " ".repeat(widths[c] - display_width(s));
                     // Numbers right-aligned, the week columns left-aligned.
-                    if c < 2 { format!("{s}{pad}") } else { format!("{pad}{s}") }
+                    if c < 2 {
+                        format!("{s}{pad}")
+                    } else {
+                        format!("{pad}{s}")
+                    }
                 })
                 .collect();
             cells.join("  ").trim_end().to_string()
@@ -125,16 +130,4 @@ fn csv_cell(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Terminal columns taken by `s`: East Asian wide and fullwidth characters take two.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }

@@ -11,7 +11,10 @@ fn parses_iso_weeks_and_refuses_week_53_in_short_years() {
     assert_eq!(w("2026-W40").to_string(), "2026-W40");
     assert_eq!(w("2026w1").to_string(), "2026-W01");
     assert!(IsoWeek::parse("2025-W53").is_err(), "2025 has 52 weeks");
-    assert!(IsoWeek::parse("2026-W53").is_ok(), "2026 starts on a Thursday: 53 weeks");
+    assert!(
+        IsoWeek::parse("2026-W53").is_ok(),
+        "2026 starts on a Thursday: 53 weeks"
+    );
     assert!(IsoWeek::parse("2020-W53").is_ok(), "2020 has 53 weeks");
     assert!(IsoWeek::parse("2026-40").is_err());
     assert!(IsoWeek::parse("W40").is_err());
@@ -37,7 +40,9 @@ fn week_boundaries_follow_the_team_timezone() {
     let monday_tokyo = Utc.with_ymd_and_hms(2026, 10, 4, 15, 30, 0).unwrap();
     assert_eq!(IsoWeek::of(monday_tokyo, tokyo), w("2026-W41"));
     assert_eq!(IsoWeek::of(monday_tokyo, Tz::UTC), w("2026-W40"));
-    let span = WeekRange::new(w("2026-W41"), w("2026-W41")).unwrap().spans(tokyo)[0];
+    let span = WeekRange::new(w("2026-W41"), w("2026-W41"))
+        .unwrap()
+        .spans(tokyo)[0];
     assert_eq!(
         span.starts_at,
         Utc.with_ymd_and_hms(2026, 10, 4, 15, 0, 0).unwrap()
@@ -49,7 +54,9 @@ fn week_boundaries_follow_the_team_timezone() {
 fn a_week_with_a_dst_change_is_shorter_or_longer() {
     let berlin: Tz = "Europe/Berlin".parse().unwrap();
     // Clocks go back on Sunday 2026-10-25: that week has 169 hours.
-    let span = WeekRange::new(w("2026-W43"), w("2026-W43")).unwrap().spans(berlin)[0];
+    let span = WeekRange::new(w("2026-W43"), w("2026-W43"))
+        .unwrap()
+        .spans(berlin)[0];
     assert_eq!(span.ends_at - span.starts_at, chrono::Duration::hours(169));
 }
 
@@ -89,8 +96,8 @@ fn table_aligns_japanese_labels() {
     let lines: Vec<&str> = t.lines().collect();
     assert!(lines[0].starts_with("week      week_start  請求  bug"));
     assert_eq!(
-        render::display_width(lines[0]),
-        render::display_width(lines[2])
+        crate::text::display_width(lines[0]),
+        crate::text::display_width(lines[2])
     );
     assert!(lines.last().unwrap().starts_with("total"));
 }

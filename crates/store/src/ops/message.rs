@@ -9,7 +9,7 @@ use hako_domain::{
 use rusqlite::{Connection, params};
 
 use super::change::write_status;
-use super::{EventRecord, Expect, bump, record, recompute_timeline, ticket_for_change};
+use super::{EventRecord, Expect, bump, recompute_timeline, record, ticket_for_change};
 use crate::codec::{ms, opt_ms, to_json};
 use crate::{Result, Store, StoreError};
 
@@ -37,7 +37,12 @@ pub struct NewMessage {
 
 impl NewMessage {
     /// A plain-text message with no headers beyond a sender, as typed into a form.
-    pub fn text(direction: Direction, from: Option<Participant>, subject: &str, text: &str) -> Self {
+    pub fn text(
+        direction: Direction,
+        from: Option<Participant>,
+        subject: &str,
+        text: &str,
+    ) -> Self {
         NewMessage {
             direction,
             raw: None,
@@ -82,7 +87,12 @@ impl Store {
     }
 
     /// An internal note (never leaves hako).
-    pub fn add_note(&mut self, author: AgentId, number: TicketNumber, text: &str) -> Result<MessageId> {
+    pub fn add_note(
+        &mut self,
+        author: AgentId,
+        number: TicketNumber,
+        text: &str,
+    ) -> Result<MessageId> {
         if text.trim().is_empty() {
             return Err(StoreError::invalid(
                 format!("note on ticket {number}"),
@@ -100,9 +110,11 @@ impl Store {
     /// The stored raw bytes for a content hash.
     pub fn blob(&self, hash: &ContentHash) -> Result<Vec<u8>> {
         self.read()
-            .query_row("SELECT data FROM blobs WHERE hash = ?1", [hash.as_str()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT data FROM blobs WHERE hash = ?1",
+                [hash.as_str()],
+                |r| r.get(0),
+            )
             .map_err(|_| StoreError::not_found(format!("raw message {hash}")))
     }
 }
@@ -125,7 +137,11 @@ pub(crate) fn add_in_tx(
     msg: &NewMessage,
     now: Timestamp,
 ) -> Result<MessageId> {
-    let raw = msg.raw.as_deref().map(|b| put_blob(tx, b, now)).transpose()?;
+    let raw = msg
+        .raw
+        .as_deref()
+        .map(|b| put_blob(tx, b, now))
+        .transpose()?;
     let received = msg.received_at.unwrap_or(now);
     tx.execute(
         "INSERT INTO messages (ticket_id, direction, raw_hash, message_id, in_reply_to, refs,

@@ -1,14 +1,12 @@
 //! Split and merge, applying the pure plans from `hako_domain::split` in one transaction.
 
 use hako_domain::split::{MergeSide, SplitMode, check_merge, plan_split};
-use hako_domain::{
-    Action, Actor, MessageId, Status, Ticket, TicketNumber,
-};
+use hako_domain::{Action, Actor, MessageId, Status, Ticket, TicketNumber};
 use rusqlite::params;
 
-use super::create::{TicketSpec, create_in_tx};
-use super::{EventRecord, Expect, bump, record, recompute_timeline, ticket_for_change};
 use super::change::write_status;
+use super::create::{TicketSpec, create_in_tx};
+use super::{EventRecord, Expect, bump, recompute_timeline, record, ticket_for_change};
 use crate::queries::{load_ticket_by_id, thread_ids};
 use crate::{Result, Store, StoreError};
 
@@ -56,7 +54,11 @@ impl Store {
             recompute_timeline(tx, t.id)?;
             recompute_timeline(tx, new_id)?;
             let new_t = load_ticket_by_id(tx, new_id)?;
-            let out = format!("{} ({} messages from message {at})", new_t.number, moved.len());
+            let out = format!(
+                "{} ({} messages from message {at})",
+                new_t.number,
+                moved.len()
+            );
             let from = format!("{number} (message {at})");
             record(
                 tx,

@@ -160,7 +160,10 @@ fn tickets_are_numbered_from_1001_and_creation_is_logged() {
     assert_eq!(d.messages.len(), 1);
     assert_eq!(d.contact.addresses[0].as_str(), "taro@customer.test");
     assert_eq!(d.ticket.waiting_since, Some(t0()));
-    assert_eq!(actions(&f.store, a), [Action::Created, Action::MessageAdded]);
+    assert_eq!(
+        actions(&f.store, a),
+        [Action::Created, Action::MessageAdded]
+    );
 }
 
 #[test]
@@ -173,10 +176,7 @@ fn a_phone_call_without_address_becomes_a_ticket() {
     };
     nt.channel = Channel::Phone;
     nt.message.from = None;
-    let t = f
-        .store
-        .create_ticket(Actor::Agent(f.sato), &nt)
-        .unwrap();
+    let t = f.store.create_ticket(Actor::Agent(f.sato), &nt).unwrap();
     assert_eq!(t.channel, Channel::Phone);
     let d = f.store.ticket_detail(t.number).unwrap();
     assert_eq!(d.contact.name.as_deref(), Some("山田様"));
@@ -213,7 +213,12 @@ fn assign_unassign_take_and_their_events() {
     assert_eq!(t.version, v);
     let err = f
         .store
-        .apply(Actor::Agent(f.suzuki), n, &Change::Take(f.suzuki), Expect::Any)
+        .apply(
+            Actor::Agent(f.suzuki),
+            n,
+            &Change::Take(f.suzuki),
+            Expect::Any,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::HeldByOther { .. }), "{err}");
     assert!(err.to_string().contains("sato@example.test"), "{err}");
@@ -270,7 +275,10 @@ fn a_stale_version_is_a_conflict_naming_who_changed_it() {
         .unwrap_err();
     match &err {
         StoreError::Conflict {
-            expected, actual, by, ..
+            expected,
+            actual,
+            by,
+            ..
         } => {
             assert_eq!(*expected, seen);
             assert!(*actual > seen);
@@ -324,7 +332,12 @@ fn labels_are_added_once_and_removed() {
     }
     assert_eq!(f.store.ticket(n).unwrap().labels, vec![billing.id]);
     f.store
-        .apply(Actor::System, n, &Change::RemoveLabel(billing.id), Expect::Any)
+        .apply(
+            Actor::System,
+            n,
+            &Change::RemoveLabel(billing.id),
+            Expect::Any,
+        )
         .unwrap();
     assert!(f.store.ticket(n).unwrap().labels.is_empty());
     let a = actions(&f.store, n);
@@ -345,7 +358,12 @@ fn pending_keeps_its_reason_and_status_changes_are_logged() {
     };
     let t = f
         .store
-        .apply(Actor::System, n, &Change::SetStatus(pending.clone()), Expect::Any)
+        .apply(
+            Actor::System,
+            n,
+            &Change::SetStatus(pending.clone()),
+            Expect::Any,
+        )
         .unwrap();
     assert_eq!(t.status, pending);
     let d = f.store.ticket_detail(n).unwrap();
@@ -418,7 +436,10 @@ fn notes_are_logged_and_empty_notes_refused() {
     assert_eq!(d.messages[1].author, Some(f.sato));
     let last = &d.events.last().unwrap().0;
     assert_eq!(last.action, Action::NoteAdded);
-    assert_eq!(last.after.as_deref(), Some("@suzuki 請求書を確認してください"));
+    assert_eq!(
+        last.after.as_deref(),
+        Some("@suzuki 請求書を確認してください")
+    );
 }
 
 #[test]
@@ -430,7 +451,13 @@ fn split_one_message_or_with_later_ones() {
     f.incoming(n, "配送その2");
     let new = f
         .store
-        .split(Actor::Agent(f.sato), n, m3, SplitMode::WithLater, Expect::Any)
+        .split(
+            Actor::Agent(f.sato),
+            n,
+            m3,
+            SplitMode::WithLater,
+            Expect::Any,
+        )
         .unwrap();
     let old = f.store.ticket(n).unwrap();
     assert_eq!(new.inbox, old.inbox);
@@ -460,7 +487,10 @@ fn split_one_message_or_with_later_ones() {
             Expect::Any,
         )
         .unwrap();
-    assert_eq!(f.store.ticket_detail(only.number).unwrap().messages.len(), 1);
+    assert_eq!(
+        f.store.ticket_detail(only.number).unwrap().messages.len(),
+        1
+    );
     // Splitting off the whole thread is refused.
     let first = dold.messages[0].id;
     let err = f
@@ -494,14 +524,23 @@ fn merge_moves_everything_and_leaves_a_pointer() {
     assert_eq!(db.merged_into, Some(a));
     let err = f
         .store
-        .apply(Actor::System, b, &Change::SetStatus(Status::Open), Expect::Any)
+        .apply(
+            Actor::System,
+            b,
+            &Change::SetStatus(Status::Open),
+            Expect::Any,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Merged { .. }), "{err}");
     assert!(f.store.merge(Actor::System, a, b, Expect::Any).is_err());
     assert!(f.store.merge(Actor::System, a, a, Expect::Any).is_err());
     let listed = f
         .store
-        .list_tickets(&TicketFilter::default(), Sort::LastActivity, Page::default())
+        .list_tickets(
+            &TicketFilter::default(),
+            Sort::LastActivity,
+            Page::default(),
+        )
         .unwrap();
     assert_eq!(listed.total, 1, "merged pointers are not listed");
 }
@@ -537,8 +576,12 @@ fn raw_bytes_are_stored_once_by_content() {
     let raw = b"From: taro@customer.test\r\nSubject: x\r\n\r\nhello\r\n".to_vec();
     let mut m = NewMessage::text(Direction::Incoming, None, "x", "hello");
     m.raw = Some(raw.clone());
-    f.store.add_message(Actor::System, n, &m, Expect::Any).unwrap();
-    f.store.add_message(Actor::System, n, &m, Expect::Any).unwrap();
+    f.store
+        .add_message(Actor::System, n, &m, Expect::Any)
+        .unwrap();
+    f.store
+        .add_message(Actor::System, n, &m, Expect::Any)
+        .unwrap();
     let d = f.store.ticket_detail(n).unwrap();
     let hash = d.messages[1].raw.clone().unwrap();
     assert_eq!(d.messages[2].raw.as_ref(), Some(&hash));
@@ -557,13 +600,28 @@ fn lists_filter_sort_and_page_within_visible_inboxes() {
         numbers.push(f.ticket(inbox, &format!("c{i}@customer.test"), &format!("t{i}")));
     }
     f.store
-        .apply(Actor::System, numbers[0], &Change::Assign(Some(f.sato)), Expect::Any)
+        .apply(
+            Actor::System,
+            numbers[0],
+            &Change::Assign(Some(f.sato)),
+            Expect::Any,
+        )
         .unwrap();
     f.store
-        .apply(Actor::System, numbers[2], &Change::AddLabel(bug.id), Expect::Any)
+        .apply(
+            Actor::System,
+            numbers[2],
+            &Change::AddLabel(bug.id),
+            Expect::Any,
+        )
         .unwrap();
     f.store
-        .apply(Actor::System, numbers[4], &Change::SetStatus(Status::Closed), Expect::Any)
+        .apply(
+            Actor::System,
+            numbers[4],
+            &Change::SetStatus(Status::Closed),
+            Expect::Any,
+        )
         .unwrap();
     let list = |store: &Store, f: TicketFilter, sort, page| -> Vec<i64> {
         store
@@ -586,7 +644,15 @@ fn lists_filter_sort_and_page_within_visible_inboxes() {
             .collect::<Vec<_>>()
     );
     assert_eq!(
-        list(&f.store, open.clone(), Sort::OldestWaiting, Page { limit: 2, offset: 1 }),
+        list(
+            &f.store,
+            open.clone(),
+            Sort::OldestWaiting,
+            Page {
+                limit: 2,
+                offset: 1
+            }
+        ),
         [1002, 1003]
     );
     let support_only = TicketFilter {
@@ -594,7 +660,12 @@ fn lists_filter_sort_and_page_within_visible_inboxes() {
         ..open.clone()
     };
     assert_eq!(
-        list(&f.store, support_only.clone(), Sort::LastActivity, Page::default()),
+        list(
+            &f.store,
+            support_only.clone(),
+            Sort::LastActivity,
+            Page::default()
+        ),
         [1003, 1001]
     );
     let nothing = TicketFilter {
@@ -606,13 +677,21 @@ fn lists_filter_sort_and_page_within_visible_inboxes() {
         assignee: AssigneeFilter::Agent(f.sato),
         ..open.clone()
     };
-    assert_eq!(list(&f.store, mine, Sort::LastActivity, Page::default()), [1001]);
+    assert_eq!(
+        list(&f.store, mine, Sort::LastActivity, Page::default()),
+        [1001]
+    );
     let unassigned_support = TicketFilter {
         assignee: AssigneeFilter::Unassigned,
         ..support_only
     };
     assert_eq!(
-        list(&f.store, unassigned_support, Sort::LastActivity, Page::default()),
+        list(
+            &f.store,
+            unassigned_support,
+            Sort::LastActivity,
+            Page::default()
+        ),
         [1003]
     );
     let labelled = TicketFilter {
@@ -625,10 +704,20 @@ fn lists_filter_sort_and_page_within_visible_inboxes() {
         .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].labels, ["bug"]);
-    assert_eq!(page.items[0].customer_address.as_deref(), Some("c2@customer.test"));
+    assert_eq!(
+        page.items[0].customer_address.as_deref(),
+        Some("c2@customer.test")
+    );
     let paged = f
         .store
-        .list_tickets(&open, Sort::LastActivity, Page { limit: 2, offset: 0 })
+        .list_tickets(
+            &open,
+            Sort::LastActivity,
+            Page {
+                limit: 2,
+                offset: 0,
+            },
+        )
         .unwrap();
     assert_eq!((paged.total, paged.items.len()), (5, 2));
 }
@@ -643,10 +732,20 @@ fn counts_per_inbox_and_load_per_agent() {
         .apply_bulk(Actor::System, &[a, b], &Change::Assign(Some(f.suzuki)))
         .unwrap();
     f.store
-        .apply(Actor::System, b, &Change::SetStatus(Status::Pending { reason: None }), Expect::Any)
+        .apply(
+            Actor::System,
+            b,
+            &Change::SetStatus(Status::Pending { reason: None }),
+            Expect::Any,
+        )
         .unwrap();
     f.store
-        .apply(Actor::System, c, &Change::SetStatus(Status::Closed), Expect::Any)
+        .apply(
+            Actor::System,
+            c,
+            &Change::SetStatus(Status::Closed),
+            Expect::Any,
+        )
         .unwrap();
     let counts = f.store.counts(None).unwrap();
     let get = |inbox: &str, s: StatusKind| {
@@ -665,5 +764,8 @@ fn counts_per_inbox_and_load_per_agent() {
     assert_eq!(load[0].agent, "suzuki@example.test");
     assert_eq!((load[0].open, load[0].pending), (1, 1));
     assert_eq!(load[0].oldest_waiting, Some(t0()));
-    assert!(load.iter().any(|l| l.agent == "sato@example.test" && l.open == 0));
+    assert!(
+        load.iter()
+            .any(|l| l.agent == "sato@example.test" && l.open == 0)
+    );
 }

@@ -1,9 +1,11 @@
 //! The inbox view's list (filters, sort, paging), the counts on its tabs, and how many open
 //! tickets each agent holds.
 
-use hako_domain::{AgentId, ContactId, InboxId, LabelId, Status, StatusKind, TicketNumber, Timestamp};
-use rusqlite::types::Value;
+use hako_domain::{
+    AgentId, ContactId, InboxId, LabelId, Status, StatusKind, TicketNumber, Timestamp,
+};
 use rusqlite::params_from_iter;
+use rusqlite::types::Value;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -312,7 +314,7 @@ impl Store {
                 .collect()
             })
             .map_err(StoreError::sql("count tickets per agent"))?;
-        loads.sort_by(|a, b| (b.open + b.pending).cmp(&(a.open + a.pending)));
+        loads.sort_by_key(|l| std::cmp::Reverse(l.open + l.pending));
         Ok(loads)
     }
 }

@@ -71,7 +71,9 @@ fn with_labels(conn: &Connection, mut t: Ticket) -> Result<Ticket> {
 /// A ticket by its number, merged or not.
 pub(crate) fn load_ticket(conn: &Connection, number: TicketNumber) -> Result<Ticket> {
     let t = conn
-        .prepare_cached(&format!("SELECT {TICKET_COLS} FROM tickets WHERE number = ?1"))
+        .prepare_cached(&format!(
+            "SELECT {TICKET_COLS} FROM tickets WHERE number = ?1"
+        ))
         .and_then(|mut st| st.query_row([number.0], ticket_row).optional())
         .map_err(StoreError::sql("read a ticket"))?
         .ok_or_else(|| StoreError::not_found(format!("ticket {number}")))?;
