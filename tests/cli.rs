@@ -1,0 +1,414 @@
+//! The `hako` binary end to end on a fresh data folder: the admin's and scripts' view.
+//! Each test gets its own folder and config, so they run in parallel.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Hako {
+    dir: tempfile::TempDir,
+}
+
+impl Hako {
+    /// A config with two inboxes in a temporary folder, and `hako init` run with an admin.
+    fn init() -> Hako {
+        let h = Hako::with_config(&format!(
+            r#"
+data_dir = "{data}"
+timezone = "Asia/Tokyo"
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Example Support"
+[[inbox]]
+name = "info"
+address = "info@example.test"
+display_name = "Example Info"
+"#,
+            data = "DATA"
+        ));
+        let out = h.run_env(
+            &["init", "--admin-email", "admin@example.test"],
+            &[("HAKO_ADMIN_PASSWORD", "admin-password-1")],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        h
+    }
+
+    fn with_config(toml: &str) -> Hako {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let toml = toml.replace("DATA", data.to_str().unwrap());
+        std::fs::write(dir.path().join("hako.toml"), toml).unwrap();
+        Hako { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("hako.toml")
+    }
+
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_hako"));
+        c.arg("--config").arg(self.config()).args(args);
+        c.env_remove("HAKO_CONFIG").env_remove("HAKO_ACTOR");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run_env(args, &[]);
+        assert!(
+            out.status.success(),
+            "hako {args:?} failed: {}",
+            stderr(&out)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs a command that must fail; returns its one-line error.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run_env(args, &[]);
+        assert!(!out.status.success(), "hako {args:?} succeeded");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        err
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn numbers(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_day_of_work_from_the_command_line() {
+    let h = Hako::init();
+    let out = h.run_env(
+        &[
+            "user",
+            "add",
+            "--email",
+            "sato@example.test",
+            "--name",
+            "佐藤",
+            "--inbox",
+            "support",
+        ],
+        &[("HAKO_USER_PASSWORD", "agent-password-1")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    h.ok(&["label", "add", "請求"]);
+    h.ok(&["label", "add", "配送", "--colour", "#ff8800"]);
+    let labels = h.json(&["label", "list", "--json"]);
+    assert_eq!(labels[1]["name"], "配送");
+    assert_eq!(labels[1]["colour"], "#ff8800");
+
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@customer.test",
+        "--customer-name",
+        "山田太郎",
+        "--subject",
+        "請求書の再発行",
+        "--body",
+        "再発行してください",
+        "--label",
+        "請求",
+    ]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "info",
+        "--customer-name",
+        "鈴木様",
+        "--subject",
+        "電話: 配送日",
+        "--channel",
+        "phone",
+    ]);
+    h.ok(&["--as", "sato@example.test", "ticket", "take", "1001"]);
+    h.ok(&["ticket", "label", "1001", "1002", "-l", "配送"]);
+    h.ok(&[
+        "ticket",
+        "status",
+        "1002",
+        "--to",
+        "保留",
+        "--reason",
+        "倉庫確認中",
+    ]);
+    h.ok(&[
+        "--as",
+        "sato@example.test",
+        "ticket",
+        "note",
+        "#1001",
+        "--body",
+        "確認中",
+    ]);
+
+    let mine = h.json(&[
+        "--as",
+        "sato@example.test",
+        "tickets",
+        "list",
+        "--assignee",
+        "me",
+        "--json",
+    ]);
+    assert_eq!(numbers(&mine), [1001]);
+    assert_eq!(mine[0]["labels"], serde_json::json!(["請求", "配送"]));
+    let pending = h.json(&["tickets", "list", "--status", "pending", "--json"]);
+    assert_eq!(numbers(&pending), [1002]);
+    assert_eq!(pending[0]["reason"], "倉庫確認中");
+    let all = h.json(&["tickets", "list", "--status", "all", "--json"]);
+    assert_eq!(numbers(&all).len(), 2);
+    let limited = h.json(&[
+        "tickets", "list", "--status", "all", "--json", "--limit", "1",
+    ]);
+    assert_eq!(numbers(&limited).len(), 1);
+
+    let show = h.json(&["ticket", "show", "1001", "--json"]);
+    assert_eq!(show["ticket"]["assignee"], show["assignee"]["id"]);
+    assert_eq!(show["contact"]["name"], "山田太郎");
+    assert_eq!(show["messages"].as_array().unwrap().len(), 2);
+    let actions: Vec<&str> = show["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "message_added",
+            "label_added",
+            "assigned",
+            "label_added",
+            "note_added"
+        ]
+    );
+    assert_eq!(show["events"][3]["actor"], "sato@example.test");
+
+    let text = h.ok(&["ticket", "show", "1001"]);
+    assert!(
+        text.contains("請求書の再発行") && text.contains("佐藤"),
+        "{text}"
+    );
+
+    let stats = h.json(&["stats", "--json"]);
+    assert_eq!(stats["inboxes"], 2);
+    assert_eq!(stats["tickets"], 2);
+    assert_eq!(stats["tickets_by_status"]["pending"], 1);
+    assert_eq!(stats["contacts"], 2);
+}
+
+#[test]
+fn split_merge_and_snooze_from_the_command_line() {
+    let h = Hako::init();
+    let t = h.json(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@customer.test",
+        "--subject",
+        "two questions",
+        "--body",
+        "first",
+        "--json",
+    ]);
+    assert_eq!(t["number"], 1001);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@customer.test",
+        "--subject",
+        "again",
+        "--body",
+        "same question",
+    ]);
+    h.ok(&["ticket", "merge", "1002", "--into", "1001"]);
+    let merged = h.json(&["ticket", "show", "1001", "--json"]);
+    let msgs = merged["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2);
+    let second = msgs[1]["id"].as_i64().unwrap().to_string();
+    let err = h.fails(&["ticket", "status", "1002", "--to", "closed"]);
+    assert!(
+        err.contains("#1002") && err.contains("merged into #1001"),
+        "{err}"
+    );
+
+    let split = h.json(&["ticket", "split", "1001", "--message", &second, "--json"]);
+    assert_eq!(split["number"], 1003);
+    let t3 = h.json(&["ticket", "show", "1003", "--json"]);
+    assert_eq!(t3["split_from"], 1001);
+    assert_eq!(t3["messages"].as_array().unwrap().len(), 1);
+
+    h.ok(&["ticket", "snooze", "1003", "--until", "+2h"]);
+    let snoozed = h.json(&["tickets", "list", "--status", "snoozed", "--json"]);
+    assert_eq!(numbers(&snoozed), [1003]);
+    let err = h.fails(&["ticket", "snooze", "1003", "--until", "someday"]);
+    assert!(err.contains("--until") && err.contains("someday"), "{err}");
+}
+
+#[test]
+fn label_report_formats_agree() {
+    let h = Hako::init();
+    h.ok(&["label", "add", "請求"]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "a@customer.test",
+        "--subject",
+        "a",
+        "--label",
+        "請求",
+    ]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "info",
+        "--customer",
+        "b@customer.test",
+        "--subject",
+        "b",
+    ]);
+    let json = h.json(&["report", "labels", "--format", "json"]);
+    let weeks = json.as_array().unwrap();
+    assert_eq!(weeks.len(), 8, "eight weeks by default, ending this week");
+    let this_week = weeks.last().unwrap();
+    assert_eq!(this_week["labels"]["請求"], 1);
+    assert_eq!(this_week["no_label"], 1);
+    assert_eq!(this_week["total"], 2);
+    let week = this_week["week"].as_str().unwrap();
+    let csv = h.ok(&[
+        "report", "labels", "--from", week, "--to", week, "--format", "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "week,week_start,請求,no label,total");
+    assert!(
+        lines[1].starts_with(week) && lines[1].ends_with(",1,1,2"),
+        "{csv}"
+    );
+    let info = h.json(&[
+        "report", "labels", "--from", week, "--to", week, "--inbox", "info", "--format", "json",
+    ]);
+    assert_eq!(info[0]["total"], 1);
+    assert_eq!(info[0]["inbox"], "info");
+    let table = h.ok(&["report", "labels", "--from", week, "--to", week]);
+    assert!(table.contains("請求") && table.contains("total"), "{table}");
+    let err = h.fails(&["report", "labels", "--from", "2026-W50", "--to", "2026-W40"]);
+    assert!(err.contains("2026-W50"), "{err}");
+}
+
+#[test]
+fn errors_name_the_object_and_exit_non_zero() {
+    let h = Hako::init();
+    assert!(
+        h.fails(&["ticket", "show", "9999"])
+            .contains("ticket #9999: not found")
+    );
+    assert!(
+        h.fails(&["ticket", "assign", "1", "--to", "nobody@example.test"])
+            .contains("user nobody@example.test: not found")
+    );
+    assert!(h.fails(&["label", "add", "a,b"]).contains("a,b"));
+    assert!(
+        h.fails(&[
+            "--as",
+            "admin@example.test",
+            "ticket",
+            "note",
+            "1001",
+            "--body",
+            "x"
+        ])
+        .contains("#1001")
+    );
+    assert!(h.fails(&["ticket", "take", "1001"]).contains("--as"));
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "a@customer.test",
+        "--subject",
+        "a",
+    ]);
+    let err = h.fails(&[
+        "ticket",
+        "assign",
+        "1001",
+        "--to",
+        "admin@example.test",
+        "--expect-version",
+        "1",
+    ]);
+    assert!(err.contains("#1001") && err.contains("reload"), "{err}");
+    assert!(
+        h.fails(&["tickets", "list", "--inbox", "nope"])
+            .contains("inbox nope")
+    );
+}
+
+#[test]
+fn init_is_unattended_idempotent_and_needs_a_password() {
+    let h = Hako::init();
+    let again = h.ok(&["init", "--admin-email", "admin@example.test"]);
+    assert!(again.contains("already exists"), "{again}");
+    let err = h.fails(&["init", "--admin-email", "second@example.test"]);
+    assert!(err.contains("HAKO_ADMIN_PASSWORD"), "{err}");
+    let users = h.json(&["user", "list", "--json"]);
+    assert_eq!(users.as_array().unwrap().len(), 1);
+    assert_eq!(users[0]["role"], "admin");
+    assert_eq!(users[0]["inboxes"], serde_json::json!(["support", "info"]));
+}
+
+#[test]
+fn a_bad_config_names_the_key() {
+    let h = Hako::with_config("data_dir = \"DATA\"\ntimezon = \"Asia/Tokyo\"\n");
+    let err = h.fails(&["init"]);
+    assert!(err.contains("timezon"), "{err}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_hako"))
+        .args(["--config", "/nonexistent/hako.toml", "stats"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("/nonexistent/hako.toml"));
+}
+
+#[test]
+fn commands_before_init_say_so() {
+    let h = Hako::with_config("data_dir = \"DATA\"\n");
+    let err = h.fails(&["stats"]);
+    assert!(err.contains("hako init"), "{err}");
+}
