@@ -7,6 +7,7 @@
 //! two agents changing one ticket get a [`StoreError::Conflict`], never a lost update.
 
 mod codec;
+mod contacts;
 mod directory;
 mod error;
 mod migrate;

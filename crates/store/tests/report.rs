@@ -4,7 +4,7 @@
 mod common;
 
 use chrono_tz::Tz;
-use common::Env;
+use common::Fixture as Env;
 use hako_domain::report::{IsoWeek, WeekRange};
 use hako_domain::{Actor, Status};
 use hako_store::{Change, Expect};
@@ -25,29 +25,39 @@ fn fixture() -> Env {
             .unwrap();
     };
     env.at("2026-10-04T14:59:00Z");
-    let a = env.ticket(env.support, "a@customer.test");
+    let a = env.ticket(env.support, "a@customer.test", "お問い合わせ");
     label(&mut env, a, billing);
     label(&mut env, a, shipping);
     env.at("2026-10-04T15:00:00Z");
-    let b = env.ticket(env.support, "b@customer.test");
+    let b = env.ticket(env.support, "b@customer.test", "お問い合わせ");
     label(&mut env, b, billing);
-    let c = env.ticket(env.info, "c@customer.test");
+    let c = env.ticket(env.info, "c@customer.test", "お問い合わせ");
     label(&mut env, c, billing);
-    let d = env.ticket(env.info, "d@customer.test"); // no label
+    let d = env.ticket(env.info, "d@customer.test", "お問い合わせ"); // no label
     // Spam and merged-away tickets are not inquiries to count.
-    let spam = env.ticket(env.support, "spam@customer.test");
+    let spam = env.ticket(env.support, "spam@customer.test", "お問い合わせ");
     label(&mut env, spam, billing);
     env.store
-        .apply(Actor::System, spam, &Change::SetStatus(Status::Spam), Expect::Any)
+        .apply(
+            Actor::System,
+            spam,
+            &Change::SetStatus(Status::Spam),
+            Expect::Any,
+        )
         .unwrap();
-    let dup = env.ticket(env.info, "d@customer.test");
+    let dup = env.ticket(env.info, "d@customer.test", "お問い合わせ");
     env.store.merge(Actor::System, dup, d, Expect::Any).unwrap();
     // Closed tickets still count: they were inquiries that week.
     env.at("2026-10-12T03:00:00Z");
-    let e = env.ticket(env.support, "e@customer.test");
+    let e = env.ticket(env.support, "e@customer.test", "お問い合わせ");
     label(&mut env, e, shipping);
     env.store
-        .apply(Actor::System, e, &Change::SetStatus(Status::Closed), Expect::Any)
+        .apply(
+            Actor::System,
+            e,
+            &Change::SetStatus(Status::Closed),
+            Expect::Any,
+        )
         .unwrap();
     env
 }
@@ -108,11 +118,11 @@ fn weeks_across_the_new_year() {
     let mut env = Env::new();
     // Sunday 2025-12-28 is in 2025-W52; Monday 2025-12-29 starts 2026-W01.
     env.at("2025-12-28T12:00:00Z");
-    env.ticket(env.support, "a@customer.test");
+    env.ticket(env.support, "a@customer.test", "お問い合わせ");
     env.at("2025-12-29T00:00:00Z");
-    env.ticket(env.support, "b@customer.test");
+    env.ticket(env.support, "b@customer.test", "お問い合わせ");
     env.at("2026-01-04T23:59:59Z");
-    env.ticket(env.support, "c@customer.test");
+    env.ticket(env.support, "c@customer.test", "お問い合わせ");
     let r = env
         .store
         .label_report(range("2025-W52", "2026-W02"), Tz::UTC, None)

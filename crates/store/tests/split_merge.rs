@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Env;
+use common::Fixture as Env;
 use hako_domain::split::SplitMode;
 use hako_domain::{Actor, Direction, TicketNumber};
 use hako_store::{Expect, NewMessage, Page, Sort, TicketFilter};
@@ -51,7 +51,7 @@ proptest! {
         let mut env = Env::new();
         env.at("2026-11-02T00:00:00Z");
         for (i, n) in sizes.iter().enumerate() {
-            let t = env.ticket(env.support, &format!("c{i}@customer.test"));
+            let t = env.ticket(env.support, &format!("c{i}@customer.test"), "お問い合わせ");
             for k in 1..*n {
                 env.store.add_message(
                     Actor::System, t,

@@ -137,6 +137,3 @@ pub(crate) fn recompute_timeline(conn: &Connection, ticket: TicketId) -> Result<
     .map_err(StoreError::sql("recompute a ticket's timeline"))?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests;

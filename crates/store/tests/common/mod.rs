@@ -1,29 +1,42 @@
 //! Shared set-up for the store's integration tests: an in-memory store with a movable clock,
-//! two inboxes and one agent.
+//! two inboxes (`support`, `info`) and three agents (sato in support, suzuki in both, boss a
+//! supervisor).
 
 #![allow(dead_code)]
 
-use chrono::{DateTime, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use hako_domain::{
     Actor, Channel, Direction, EmailAddress, InboxId, Participant, Role, Status, TicketNumber,
+    Timestamp,
 };
-use hako_store::{CustomerRef, NewAgent, NewInbox, NewMessage, NewTicket, Store};
 use std::sync::{Arc, Mutex};
 
-pub struct Env {
+use hako_store::{CustomerRef, Expect, NewAgent, NewInbox, NewMessage, NewTicket, Store};
+
+pub struct Fixture {
     pub store: Store,
-    pub now: Arc<Mutex<DateTime<Utc>>>,
+    pub now: Arc<Mutex<Timestamp>>,
     pub support: InboxId,
     pub info: InboxId,
+    pub sato: hako_domain::AgentId,
+    pub suzuki: hako_domain::AgentId,
+    pub boss: hako_domain::AgentId,
 }
 
-impl Env {
-    pub fn new() -> Env {
-        let mut store = Store::open_in_memory().unwrap();
-        let now = Arc::new(Mutex::new(DateTime::<Utc>::UNIX_EPOCH));
+pub fn t0() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap()
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Self::on(Store::open_in_memory().unwrap())
+    }
+
+    pub fn on(mut store: Store) -> Fixture {
+        let now = Arc::new(Mutex::new(t0()));
         let n = now.clone();
         store.set_clock(Arc::new(move || *n.lock().unwrap()));
-        let mut inbox = |name: &str| {
+        let inbox = |store: &mut Store, name: &str| {
             store
                 .sync_inbox(&NewInbox {
                     name: name.into(),
@@ -34,54 +47,101 @@ impl Env {
                 .unwrap()
                 .id
         };
-        let (support, info) = (inbox("support"), inbox("info"));
-        store
-            .add_agent(&NewAgent {
-                name: "sato".into(),
-                email: EmailAddress::parse("sato@example.test").unwrap(),
-                role: Role::Supervisor,
-                colour: None,
-                inboxes: vec![],
-                password: None,
-                can_send: true,
-            })
-            .unwrap();
-        Env {
+        let support = inbox(&mut store, "support");
+        let info = inbox(&mut store, "info");
+        let agent = |store: &mut Store, name: &str, role, inboxes: Vec<InboxId>| {
+            store
+                .add_agent(&NewAgent {
+                    name: name.into(),
+                    email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
+                    role,
+                    colour: None,
+                    inboxes,
+                    password: None,
+                    can_send: true,
+                })
+                .unwrap()
+                .id
+        };
+        let sato = agent(&mut store, "sato", Role::Agent, vec![support]);
+        let suzuki = agent(&mut store, "suzuki", Role::Agent, vec![support, info]);
+        let boss = agent(&mut store, "boss", Role::Supervisor, vec![]);
+        Fixture {
             store,
             now,
             support,
             info,
+            sato,
+            suzuki,
+            boss,
         }
     }
 
+    /// Sets the clock to an RFC 3339 time.
     pub fn at(&self, rfc3339: &str) {
-        *self.now.lock().unwrap() = DateTime::parse_from_rfc3339(rfc3339).unwrap().into();
+        *self.now.lock().unwrap() = chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .into();
     }
 
-    pub fn ticket(&mut self, inbox: InboxId, customer: &str) -> TicketNumber {
-        let address = EmailAddress::parse(customer).unwrap();
-        let from = Participant {
-            name: None,
-            address: customer.into(),
-        };
+    pub fn advance(&self, d: Duration) {
+        *self.now.lock().unwrap() += d;
+    }
+
+    pub fn ticket(&mut self, inbox: InboxId, customer: &str, subject: &str) -> TicketNumber {
         self.store
-            .create_ticket(
-                Actor::System,
-                &NewTicket {
-                    inbox,
-                    customer: CustomerRef {
-                        address: Some(address),
-                        name: None,
-                    },
-                    subject: "お問い合わせ".into(),
-                    channel: Channel::Email,
-                    message: NewMessage::text(Direction::Incoming, Some(from), "s", "本文"),
-                    assignee: None,
-                    labels: vec![],
-                    status: Status::Open,
-                },
-            )
+            .create_ticket(Actor::System, &new_ticket(inbox, customer, subject))
             .unwrap()
             .number
+    }
+
+    pub fn incoming(&mut self, n: TicketNumber, text: &str) -> hako_domain::MessageId {
+        self.advance(Duration::minutes(1));
+        let from = Some(Participant {
+            name: None,
+            address: "taro@customer.test".into(),
+        });
+        self.store
+            .add_message(
+                Actor::System,
+                n,
+                &NewMessage::text(Direction::Incoming, from, text, text),
+                Expect::Any,
+            )
+            .unwrap()
+    }
+
+    pub fn reply(&mut self, n: TicketNumber, text: &str) -> hako_domain::MessageId {
+        self.advance(Duration::minutes(1));
+        let mut m = NewMessage::text(Direction::Outgoing, None, "Re", text);
+        m.author = Some(self.sato);
+        self.store
+            .add_message(Actor::Agent(self.sato), n, &m, Expect::Any)
+            .unwrap()
+    }
+}
+
+pub fn new_ticket(inbox: InboxId, customer: &str, subject: &str) -> NewTicket {
+    let address = EmailAddress::parse(customer).unwrap();
+    NewTicket {
+        inbox,
+        customer: CustomerRef {
+            address: Some(address.clone()),
+            name: None,
+        },
+        subject: subject.into(),
+        channel: Channel::Email,
+        message: NewMessage::text(
+            Direction::Incoming,
+            Some(Participant {
+                name: None,
+                address: address.to_string(),
+            }),
+            subject,
+            "本文",
+        ),
+        assignee: None,
+        labels: vec![],
+        status: Status::Open,
     }
 }

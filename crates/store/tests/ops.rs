@@ -1,143 +1,15 @@
 //! Store-level tests of the ticket operations on temporary databases.
 
-use chrono::{Duration, TimeZone, Utc};
+mod common;
+
+use chrono::Duration;
+use common::{Fixture, new_ticket, t0};
 use hako_domain::split::SplitMode;
-use hako_domain::{
-    Action, Actor, Channel, Direction, EmailAddress, InboxId, Participant, Role, Status,
-    StatusKind, TicketNumber, Timestamp,
+use hako_domain::{Action, Actor, Channel, Direction, Status, StatusKind, TicketNumber};
+use hako_store::{
+    AssigneeFilter, Change, CustomerRef, Expect, NewMessage, Page, Sort, Store, StoreError,
+    TicketFilter,
 };
-use std::sync::{Arc, Mutex};
-
-use crate::{
-    AssigneeFilter, Change, CustomerRef, Expect, NewAgent, NewInbox, NewMessage, NewTicket, Page,
-    Sort, Store, StoreError, TicketFilter,
-};
-
-pub(crate) struct Fixture {
-    pub store: Store,
-    pub now: Arc<Mutex<Timestamp>>,
-    pub support: InboxId,
-    pub info: InboxId,
-    pub sato: hako_domain::AgentId,
-    pub suzuki: hako_domain::AgentId,
-    pub boss: hako_domain::AgentId,
-}
-
-pub(crate) fn t0() -> Timestamp {
-    Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap()
-}
-
-impl Fixture {
-    pub fn new() -> Fixture {
-        Self::on(Store::open_in_memory().unwrap())
-    }
-
-    pub fn on(mut store: Store) -> Fixture {
-        let now = Arc::new(Mutex::new(t0()));
-        let n = now.clone();
-        store.set_clock(Arc::new(move || *n.lock().unwrap()));
-        let inbox = |store: &mut Store, name: &str| {
-            store
-                .sync_inbox(&NewInbox {
-                    name: name.into(),
-                    address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-                    display_name: name.into(),
-                    signature: String::new(),
-                })
-                .unwrap()
-                .id
-        };
-        let support = inbox(&mut store, "support");
-        let info = inbox(&mut store, "info");
-        let agent = |store: &mut Store, name: &str, role, inboxes: Vec<InboxId>| {
-            store
-                .add_agent(&NewAgent {
-                    name: name.into(),
-                    email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-                    role,
-                    colour: None,
-                    inboxes,
-                    password: None,
-                    can_send: true,
-                })
-                .unwrap()
-                .id
-        };
-        let sato = agent(&mut store, "sato", Role::Agent, vec![support]);
-        let suzuki = agent(&mut store, "suzuki", Role::Agent, vec![support, info]);
-        let boss = agent(&mut store, "boss", Role::Supervisor, vec![]);
-        Fixture {
-            store,
-            now,
-            support,
-            info,
-            sato,
-            suzuki,
-            boss,
-        }
-    }
-
-    pub fn advance(&self, d: Duration) {
-        *self.now.lock().unwrap() += d;
-    }
-
-    pub fn ticket(&mut self, inbox: InboxId, customer: &str, subject: &str) -> TicketNumber {
-        self.store
-            .create_ticket(Actor::System, &new_ticket(inbox, customer, subject))
-            .unwrap()
-            .number
-    }
-
-    pub fn incoming(&mut self, n: TicketNumber, text: &str) -> hako_domain::MessageId {
-        self.advance(Duration::minutes(1));
-        let from = Some(Participant {
-            name: None,
-            address: "taro@customer.test".into(),
-        });
-        self.store
-            .add_message(
-                Actor::System,
-                n,
-                &NewMessage::text(Direction::Incoming, from, text, text),
-                Expect::Any,
-            )
-            .unwrap()
-    }
-
-    pub fn reply(&mut self, n: TicketNumber, text: &str) -> hako_domain::MessageId {
-        self.advance(Duration::minutes(1));
-        let mut m = NewMessage::text(Direction::Outgoing, None, "Re", text);
-        m.author = Some(self.sato);
-        self.store
-            .add_message(Actor::Agent(self.sato), n, &m, Expect::Any)
-            .unwrap()
-    }
-}
-
-pub(crate) fn new_ticket(inbox: InboxId, customer: &str, subject: &str) -> NewTicket {
-    let address = EmailAddress::parse(customer).unwrap();
-    NewTicket {
-        inbox,
-        customer: CustomerRef {
-            address: Some(address.clone()),
-            name: None,
-        },
-        subject: subject.into(),
-        channel: Channel::Email,
-        message: NewMessage::text(
-            Direction::Incoming,
-            Some(Participant {
-                name: None,
-                address: address.to_string(),
-            }),
-            subject,
-            "本文",
-        ),
-        assignee: None,
-        labels: vec![],
-        status: Status::Open,
-    }
-}
 
 fn actions(store: &Store, n: TicketNumber) -> Vec<Action> {
     store

@@ -1,0 +1,129 @@
+//! Contacts with several addresses: a customer who writes from work and from home is one
+//! contact, so their history and the repeat-customer greeting follow both addresses.
+
+use hako_domain::{Contact, ContactId, EmailAddress};
+use rusqlite::{OptionalExtension, params};
+
+use crate::codec::ms;
+use crate::{Result, Store, StoreError};
+
+impl Store {
+    /// The contact that owns `address`.
+    pub fn contact_by_address(&self, address: &EmailAddress) -> Result<Contact> {
+        let id: Option<i64> = self
+            .read()
+            .query_row(
+                "SELECT contact_id FROM contact_addresses WHERE address = ?1",
+                [address.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::sql("find a contact"))?;
+        match id {
+            Some(id) => self.contact(ContactId(id)),
+            None => Err(StoreError::not_found(format!("contact {address}"))),
+        }
+    }
+
+    /// Makes `other` an address of the contact that owns `address`. If `other` is unknown it
+    /// is added; if it belongs to another contact, that contact is folded into this one (its
+    /// addresses and tickets move, it is deleted). Returns the contact as it is now.
+    pub fn link_address(
+        &mut self,
+        address: &EmailAddress,
+        other: &EmailAddress,
+    ) -> Result<Contact> {
+        let id = self.write(|tx, now| {
+            let find = |a: &EmailAddress| -> Result<Option<i64>> {
+                tx.query_row(
+                    "SELECT contact_id FROM contact_addresses WHERE address = ?1",
+                    [a.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(StoreError::sql("find a contact"))
+            };
+            let keep = find(address)?
+                .ok_or_else(|| StoreError::not_found(format!("contact {address}")))?;
+            match find(other)? {
+                Some(same) if same == keep => {}
+                Some(fold) => {
+                    let moved = [
+                        "UPDATE contact_addresses SET contact_id = ?1 WHERE contact_id = ?2",
+                        "UPDATE tickets SET contact_id = ?1 WHERE contact_id = ?2",
+                        "UPDATE contacts SET name = (SELECT name FROM contacts WHERE id = ?2)
+                         WHERE id = ?1 AND name IS NULL",
+                    ];
+                    for sql in moved {
+                        tx.execute(sql, params![keep, fold])
+                            .map_err(StoreError::sql("fold two contacts"))?;
+                    }
+                    tx.execute("DELETE FROM contacts WHERE id = ?1", [fold])
+                        .map_err(StoreError::sql("fold two contacts"))?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO contact_addresses (address, contact_id, created_at)
+                         VALUES (?1, ?2, ?3)",
+                        params![other.as_str(), keep, ms(now)],
+                    )
+                    .map_err(StoreError::sql("add a contact address"))?;
+                }
+            }
+            Ok(ContactId(keep))
+        })?;
+        self.contact(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hako_domain::EmailAddress;
+
+    use crate::Store;
+
+    fn e(s: &str) -> EmailAddress {
+        EmailAddress::parse(s).unwrap()
+    }
+
+    #[test]
+    fn linking_adds_an_address_or_folds_two_contacts() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .write(|tx, now| {
+                crate::directory::find_or_create_contact(
+                    tx,
+                    Some(&e("taro@work.test")),
+                    Some("山田"),
+                    now,
+                )?;
+                crate::directory::find_or_create_contact(
+                    tx,
+                    Some(&e("taro@home.test")),
+                    None,
+                    now,
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let c = store
+            .link_address(&e("taro@work.test"), &e("taro@mobile.test"))
+            .unwrap();
+        assert_eq!(c.addresses.len(), 2);
+        let c = store
+            .link_address(&e("taro@work.test"), &e("taro@home.test"))
+            .unwrap();
+        assert_eq!(c.addresses.len(), 3);
+        assert_eq!(c.name.as_deref(), Some("山田"));
+        assert_eq!(
+            store.contact_by_address(&e("taro@home.test")).unwrap().id,
+            c.id
+        );
+        assert_eq!(store.stats().unwrap().contacts, 1);
+        assert!(
+            store
+                .link_address(&e("nobody@x.test"), &e("a@b.test"))
+                .is_err()
+        );
+    }
+}
