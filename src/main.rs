@@ -38,6 +38,9 @@ enum Command {
     /// Labels: add, list.
     #[command(subcommand)]
     Label(cmd::label::LabelCmd),
+    /// Customers: show one with their tickets, link their addresses.
+    #[command(subcommand)]
+    Contact(cmd::contact::ContactCmd),
     /// Inboxes as synced from the config.
     #[command(subcommand)]
     Inbox(cmd::label::InboxCmd),
@@ -85,6 +88,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match command {
                 Command::User(c) => cmd::user::run(&mut ctx, c),
                 Command::Label(c) => cmd::label::run(&mut ctx, c),
+                Command::Contact(c) => cmd::contact::run(&mut ctx, c),
                 Command::Inbox(c) => cmd::label::run_inbox(&mut ctx, c),
                 Command::Ticket(c) => cmd::ticket::run(&mut ctx, c),
                 Command::Tickets(c) => cmd::tickets::run(&mut ctx, c),

@@ -412,3 +412,39 @@ fn commands_before_init_say_so() {
     let err = h.fails(&["stats"]);
     assert!(err.contains("hako init"), "{err}");
 }
+
+#[test]
+fn a_contact_with_two_addresses_has_one_history() {
+    let h = Hako::init();
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@work.test",
+        "--customer-name",
+        "山田太郎",
+        "--subject",
+        "from work",
+    ]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "info",
+        "--customer",
+        "taro@home.test",
+        "--subject",
+        "from home",
+    ]);
+    h.ok(&["contact", "link", "taro@work.test", "taro@home.test"]);
+    let c = h.json(&["contact", "show", "taro@home.test", "--json"]);
+    assert_eq!(c["contact"]["name"], "山田太郎");
+    assert_eq!(c["contact"]["addresses"].as_array().unwrap().len(), 2);
+    assert_eq!(numbers(&c["tickets"]), [1002, 1001]);
+    assert!(
+        h.fails(&["contact", "show", "nobody@x.test"])
+            .contains("contact nobody@x.test")
+    );
+}
