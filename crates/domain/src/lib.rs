@@ -19,6 +19,7 @@ pub mod report;
 pub mod split;
 pub mod status;
 pub mod text;
+pub mod threading;
 pub mod ticket;
 pub mod when;
 
