@@ -352,7 +352,7 @@ pub(crate) fn set_memberships(
 /// The contact owning `address`, created (with `name`) if the address is new. A known contact
 /// without a name gets this one: the first mail often carries it, a phone note may not.
 pub(crate) fn find_or_create_contact(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     address: Option<&EmailAddress>,
     name: Option<&str>,
     now: hako_domain::Timestamp,

@@ -10,6 +10,7 @@ mod codec;
 mod contacts;
 mod directory;
 mod error;
+pub mod ingest;
 mod migrate;
 mod ops;
 mod queries;

@@ -8,8 +8,14 @@ use std::path::Path;
 use crate::{Result, StoreError};
 
 /// (version, name, SQL). Append only; never edit a migration that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../../migrations/0001_init.sql")),
+    (
+        2,
+        "ingest",
+        include_str!("../../../migrations/0002_ingest.sql"),
+    ),
+];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
     conn.query_row(

@@ -73,6 +73,9 @@ pub struct IncomingFacts<'a> {
     pub inbox: InboxId,
     /// Lowercased sender address; `None` for the null sender.
     pub sender: Option<&'a str>,
+    /// Sent from one of our own addresses (an answer written in a mail client): the team
+    /// takes part in every ticket, so references from it always count.
+    pub from_team: bool,
     pub normalized_subject: &'a str,
     pub ticket_tags: &'a [i64],
     pub now: Timestamp,
@@ -124,7 +127,8 @@ pub fn decide(msg: &IncomingFacts<'_>, found: &Found, policy: &ThreadingPolicy) 
         return pick(c, Via::Signature);
     }
     if let Some(r) = found.referenced.iter().find(|r| {
-        is_customer(&r.ticket)
+        msg.from_team
+            || is_customer(&r.ticket)
             || msg
                 .sender
                 .is_some_and(|s| r.participants.iter().any(|p| p == s))

@@ -21,6 +21,7 @@ fn facts<'a>(sender: &'a str, subject: &'a str, tags: &'a [i64]) -> IncomingFact
     IncomingFacts {
         inbox: InboxId(1),
         sender: Some(sender),
+        from_team: false,
         normalized_subject: subject,
         ticket_tags: tags,
         now: now(),
@@ -83,6 +84,10 @@ fn plain_references_need_the_sender_to_be_involved() {
         decide(&facts("mallory@evil.test", "x", &[]), &found, &p),
         NEW
     );
+    // Our own answer, written in a mail client, does.
+    let mut ours = facts("support@example.test", "x", &[]);
+    ours.from_team = true;
+    assert_eq!(decide(&ours, &found, &p), append(2, Via::Reference));
 }
 
 #[test]

@@ -42,6 +42,10 @@ pub(crate) struct TicketSpec<'a> {
     pub subject: &'a str,
     pub channel: Channel,
     pub split_from: Option<(TicketId, MessageId)>,
+    /// The first message's normalised subject (ingest's same-subject rule).
+    pub thread_subject: Option<&'a str>,
+    /// The old closed ticket a late reply came to.
+    pub linked_to: Option<TicketId>,
 }
 
 impl Store {
@@ -67,6 +71,8 @@ impl Store {
                 subject: &new.subject,
                 channel: new.channel,
                 split_from: None,
+                thread_subject: None,
+                linked_to: None,
             };
             let id = create_in_tx(tx, actor, &spec, now)?;
             add_in_tx(tx, actor, &load_ticket_by_id(tx, id)?, &new.message, now)?;
@@ -106,8 +112,9 @@ pub(crate) fn create_in_tx(
     };
     tx.execute(
         "INSERT INTO tickets (number, inbox_id, subject, contact_id, status, channel,
-             created_at, updated_at, last_activity_at, split_from_ticket, split_from_message)
-         VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?6, ?7, ?8)",
+             created_at, updated_at, last_activity_at, split_from_ticket, split_from_message,
+             thread_subject, linked_to)
+         VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?6, ?7, ?8, ?9, ?10)",
         params![
             number,
             spec.inbox.0,
@@ -117,6 +124,8 @@ pub(crate) fn create_in_tx(
             ms(now),
             spec.split_from.map(|s| s.0.0),
             spec.split_from.map(|s| s.1.0),
+            spec.thread_subject,
+            spec.linked_to.map(|t| t.0),
         ],
     )
     .map_err(|e| match e.sqlite_error_code() {

@@ -33,6 +33,13 @@ pub struct NewMessage {
     pub author: Option<AgentId>,
     /// When it reached us (IMAP INTERNALDATE); `None` means now. Thread order follows it.
     pub received_at: Option<Timestamp>,
+    /// Auto-reply, bounce or list mail: stored and threaded, but changes no status.
+    pub automatic: bool,
+    /// Old mail from a first sync or an import: stored, triggers nothing.
+    pub imported: bool,
+    /// Message-ID plus a hash of the content without trace headers, to spot the same mail
+    /// arriving twice (two of our addresses, a re-created mailbox).
+    pub dedupe_key: Option<String>,
 }
 
 impl NewMessage {
@@ -59,6 +66,9 @@ impl NewMessage {
             attachments: vec![],
             author: None,
             received_at: None,
+            automatic: false,
+            imported: false,
+            dedupe_key: None,
         }
     }
 
@@ -146,8 +156,10 @@ pub(crate) fn add_in_tx(
     tx.execute(
         "INSERT INTO messages (ticket_id, direction, raw_hash, message_id, in_reply_to, refs,
              from_name, from_address, to_json, cc_json, date, subject, body_text, body_html,
-             attachments_json, author_id, received_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             attachments_json, author_id, received_at, created_at, automatic, imported,
+             dedupe_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20, ?21)",
         params![
             t.id.0,
             msg.direction.as_str(),
@@ -167,6 +179,9 @@ pub(crate) fn add_in_tx(
             msg.author.map(|a| a.0),
             ms(received),
             ms(now),
+            msg.automatic,
+            msg.imported,
+            msg.dedupe_key,
         ],
     )
     .map_err(StoreError::sql("store a message"))?;
@@ -187,7 +202,9 @@ pub(crate) fn add_in_tx(
         },
         now,
     )?;
+    // An out-of-office answer to our reply must not reopen the ticket it threads into.
     if msg.direction == Direction::Incoming
+        && !msg.automatic
         && let Some(new) = t.status.on_customer_message()
     {
         write_status(tx, t.id, &new)?;

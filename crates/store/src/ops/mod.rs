@@ -2,9 +2,9 @@
 //! ticket, bumps its version and writes one audit event per change, so the log can never
 //! disagree with the data.
 
-mod change;
-mod create;
-mod message;
+pub(crate) mod change;
+pub(crate) mod create;
+pub(crate) mod message;
 mod split;
 
 pub use change::Change;

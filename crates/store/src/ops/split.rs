@@ -42,6 +42,8 @@ impl Store {
                 subject: &subject,
                 channel: t.channel,
                 split_from: Some((t.id, at)),
+                thread_subject: None,
+                linked_to: None,
             };
             let new_id = create_in_tx(tx, actor, &spec, now)?;
             for m in &moved {

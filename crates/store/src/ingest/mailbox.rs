@@ -1,0 +1,159 @@
+//! IMAP mailboxes as the store sees them: the sync cursor (UIDVALIDITY, last UID) and a
+//! lease so that only one process syncs a mailbox, even when two hako processes run.
+
+use chrono::Duration;
+use hako_domain::InboxId;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::codec::{from_ms, ms, opt_from_ms};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct MailboxId(pub i64);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mailbox {
+    pub id: MailboxId,
+    pub inbox: InboxId,
+    pub folder: String,
+    pub uidvalidity: Option<u32>,
+    /// Every UID up to this one has been processed and committed.
+    pub last_uid: u32,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<hako_domain::Timestamp>,
+    pub updated_at: hako_domain::Timestamp,
+}
+
+/// Proof of holding a mailbox's lease; renew it before `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub mailbox: MailboxId,
+    pub owner: String,
+    pub until: hako_domain::Timestamp,
+}
+
+const COLS: &str =
+    "id, inbox_id, folder, uidvalidity, last_uid, lease_owner, lease_until, updated_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mailbox> {
+    Ok(Mailbox {
+        id: MailboxId(r.get(0)?),
+        inbox: InboxId(r.get(1)?),
+        folder: r.get(2)?,
+        uidvalidity: r.get(3)?,
+        last_uid: r.get(4)?,
+        lease_owner: r.get(5)?,
+        lease_until: opt_from_ms(r.get(6)?),
+        updated_at: from_ms(r.get(7)?),
+    })
+}
+
+impl Store {
+    /// The mailbox for (inbox, folder), created on first use.
+    pub fn mailbox(&mut self, inbox: InboxId, folder: &str) -> Result<Mailbox> {
+        self.write(|tx, now| {
+            tx.execute(
+                "INSERT OR IGNORE INTO mailboxes (inbox_id, folder, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![inbox.0, folder, ms(now)],
+            )
+            .map_err(StoreError::sql("create a mailbox"))?;
+            tx.query_row(
+                &format!("SELECT {COLS} FROM mailboxes WHERE inbox_id = ?1 AND folder = ?2"),
+                params![inbox.0, folder],
+                row,
+            )
+            .map_err(StoreError::sql("read a mailbox"))
+        })
+    }
+
+    pub fn mailboxes(&self) -> Result<Vec<Mailbox>> {
+        let mut st = self
+            .read()
+            .prepare(&format!("SELECT {COLS} FROM mailboxes ORDER BY id"))
+            .map_err(StoreError::sql("list mailboxes"))?;
+        st.query_map([], row)
+            .and_then(|r| r.collect())
+            .map_err(StoreError::sql("list mailboxes"))
+    }
+
+    /// Takes (or renews) the lease on a mailbox for `ttl`, unless another live owner holds
+    /// it. Returns `None` when someone else syncs it now.
+    pub fn acquire_lease(
+        &mut self,
+        mailbox: MailboxId,
+        owner: &str,
+        ttl: Duration,
+    ) -> Result<Option<Lease>> {
+        self.write(|tx, now| {
+            let until = now + ttl;
+            let n = tx
+                .execute(
+                    "UPDATE mailboxes SET lease_owner = ?2, lease_until = ?3
+                     WHERE id = ?1 AND (lease_owner IS NULL OR lease_owner = ?2
+                                        OR lease_until IS NULL OR lease_until < ?4)",
+                    params![mailbox.0, owner, ms(until), ms(now)],
+                )
+                .map_err(StoreError::sql("take a mailbox lease"))?;
+            Ok((n == 1).then(|| Lease {
+                mailbox,
+                owner: owner.to_string(),
+                until,
+            }))
+        })
+    }
+
+    pub fn release_lease(&mut self, lease: &Lease) -> Result<()> {
+        self.write(|tx, _| {
+            tx.execute(
+                "UPDATE mailboxes SET lease_owner = NULL, lease_until = NULL
+                 WHERE id = ?1 AND lease_owner = ?2",
+                params![lease.mailbox.0, lease.owner],
+            )
+            .map_err(StoreError::sql("release a mailbox lease"))?;
+            Ok(())
+        })
+    }
+
+    /// Records the server's UIDVALIDITY. When it changed (the mailbox was re-created), the
+    /// cursor starts again at 0: every mail is fetched again and recognised by its dedupe key,
+    /// so nothing is stored twice. Returns true when it changed.
+    pub fn set_uidvalidity(&mut self, mailbox: MailboxId, uidvalidity: u32) -> Result<bool> {
+        self.write(|tx, now| {
+            let current: Option<Option<u32>> = tx
+                .query_row(
+                    "SELECT uidvalidity FROM mailboxes WHERE id = ?1",
+                    [mailbox.0],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(StoreError::sql("read a mailbox"))?;
+            let current =
+                current.ok_or_else(|| StoreError::not_found(format!("mailbox {}", mailbox.0)))?;
+            if current == Some(uidvalidity) {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE mailboxes SET uidvalidity = ?2, last_uid = 0, updated_at = ?3
+                 WHERE id = ?1",
+                params![mailbox.0, uidvalidity, ms(now)],
+            )
+            .map_err(StoreError::sql("reset a mailbox cursor"))?;
+            Ok(current.is_some())
+        })
+    }
+
+    /// Moves the cursor past UIDs that hold nothing for us (for a new account that imports
+    /// only new mail: everything up to the current UIDNEXT - 1).
+    pub fn skip_to_uid(&mut self, mailbox: MailboxId, last_uid: u32) -> Result<()> {
+        self.write(|tx, now| {
+            tx.execute(
+                "UPDATE mailboxes SET last_uid = MAX(last_uid, ?2), updated_at = ?3 WHERE id = ?1",
+                params![mailbox.0, last_uid, ms(now)],
+            )
+            .map_err(StoreError::sql("advance a mailbox cursor"))?;
+            Ok(())
+        })
+    }
+}
