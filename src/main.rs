@@ -55,6 +55,8 @@ enum Command {
     Report(cmd::report::ReportCmd),
     /// Counts of inboxes, tickets by status, messages and contacts, and who holds what.
     Stats(cmd::stats::StatsArgs),
+    /// The audit log: the newest changes to tickets and to the team.
+    Audit(cmd::audit::AuditArgs),
     /// Measure the store's queries on generated data (100k tickets by default).
     Bench(bench::BenchArgs),
 }
@@ -94,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Tickets(c) => cmd::tickets::run(&mut ctx, c),
                 Command::Report(c) => cmd::report::run(&mut ctx, c),
                 Command::Stats(a) => cmd::stats::run(&mut ctx, &a),
+                Command::Audit(a) => cmd::audit::run(&mut ctx, &a),
                 Command::Init(_) | Command::Bench(_) => unreachable!("handled above"),
             }
         }

@@ -448,3 +448,43 @@ fn a_contact_with_two_addresses_has_one_history() {
             .contains("contact nobody@x.test")
     );
 }
+
+#[test]
+fn the_audit_log_shows_who_changed_what() {
+    let h = Hako::init();
+    h.ok(&["--as", "admin@example.test", "label", "add", "請求"]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "a@customer.test",
+        "--subject",
+        "a",
+    ]);
+    h.ok(&[
+        "--as",
+        "admin@example.test",
+        "ticket",
+        "label",
+        "1001",
+        "-l",
+        "請求",
+    ]);
+    let log = h.json(&["audit", "--json", "--limit", "3"]);
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0]["action"], "label_added");
+    assert_eq!(log[0]["number"], 1001);
+    assert_eq!(log[0]["actor_email"], "admin@example.test");
+    let all = h.json(&["audit", "--json"]);
+    let label = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "label_created")
+        .unwrap();
+    assert_eq!(label["after"], "請求");
+    assert_eq!(label["actor_email"], "admin@example.test");
+}

@@ -67,7 +67,9 @@ pub fn run(ctx: &mut Ctx, c: ContactCmd) -> Result<()> {
             output::table(&["TICKET", "STATUS", "INBOX", "SUBJECT", "CREATED"], &rows);
         }
         ContactCmd::Link { address: a, other } => {
-            let c = ctx.store.link_address(&address(&a)?, &address(&other)?)?;
+            let c = ctx
+                .store
+                .link_address(ctx.actor(), &address(&a)?, &address(&other)?)?;
             let addrs: Vec<String> = c.addresses.iter().map(|a| a.to_string()).collect();
             println!("contact {a}: addresses {}", addrs.join(", "));
         }

@@ -52,15 +52,18 @@ pub fn run(config: Option<&Path>, a: &InitArgs) -> Result<()> {
                     );
                 };
                 let inboxes = store.inboxes()?.into_iter().map(|i| i.id).collect();
-                let admin = store.add_agent(&NewAgent {
-                    name: a.admin_name.clone(),
-                    email,
-                    role: Role::Admin,
-                    colour: None,
-                    inboxes,
-                    password: Some(password),
-                    can_send: true,
-                })?;
+                let admin = store.add_agent(
+                    hako_domain::Actor::System,
+                    &NewAgent {
+                        name: a.admin_name.clone(),
+                        email,
+                        role: Role::Admin,
+                        colour: None,
+                        inboxes,
+                        password: Some(password),
+                        can_send: true,
+                    },
+                )?;
                 println!("admin {}: created", admin.email);
             }
             Err(e) => return Err(e.into()),

@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx, c: LabelCmd) -> Result<()> {
                 .map(|c| Colour::parse(&c))
                 .transpose()
                 .with_context(|| format!("label {name}"))?;
-            let l = ctx.store.add_label(&name, colour)?;
+            let l = ctx.store.add_label(ctx.actor(), &name, colour)?;
             println!("label {}: added ({})", l.name, l.colour);
         }
         LabelCmd::List { json } => {

@@ -1,5 +1,6 @@
 //! One module per command group; each parses its arguments with clap and calls the store.
 
+pub mod audit;
 pub mod contact;
 pub mod init;
 pub mod label;

@@ -70,15 +70,18 @@ pub fn run(ctx: &mut Ctx, c: UserCmd) -> Result<()> {
                 .collect::<Result<Vec<_>, _>>()
                 .context(what.clone())?;
             let password = super::password_from("HAKO_USER_PASSWORD", password_stdin)?;
-            let a = ctx.store.add_agent(&NewAgent {
-                name,
-                email,
-                role,
-                colour,
-                inboxes,
-                password,
-                can_send: !cannot_send,
-            })?;
+            let a = ctx.store.add_agent(
+                ctx.actor(),
+                &NewAgent {
+                    name,
+                    email,
+                    role,
+                    colour,
+                    inboxes,
+                    password,
+                    can_send: !cannot_send,
+                },
+            )?;
             println!("user {}: added as {} ({})", a.email, a.role, a.colour);
         }
         UserCmd::List { json } => {
@@ -137,7 +140,7 @@ pub fn run(ctx: &mut Ctx, c: UserCmd) -> Result<()> {
                         "user {email}: no password; set HAKO_USER_PASSWORD or pass --password-stdin"
                     )
                 })?;
-            ctx.store.set_password(a.id, &p)?;
+            ctx.store.set_password(ctx.actor(), a.id, &p)?;
             println!("user {}: password changed", a.email);
         }
     }

@@ -37,10 +37,17 @@ pub enum Action {
     NoteAdded,
     MessageAdded,
     SubjectChanged,
+    /// Team changes, with no ticket: an inbox saved from the config, a user added, a
+    /// password changed, a label created, contacts linked.
+    InboxSaved,
+    UserAdded,
+    PasswordChanged,
+    LabelCreated,
+    ContactsLinked,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 20] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -56,6 +63,11 @@ impl Action {
         Action::NoteAdded,
         Action::MessageAdded,
         Action::SubjectChanged,
+        Action::InboxSaved,
+        Action::UserAdded,
+        Action::PasswordChanged,
+        Action::LabelCreated,
+        Action::ContactsLinked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +87,11 @@ impl Action {
             Action::NoteAdded => "note_added",
             Action::MessageAdded => "message_added",
             Action::SubjectChanged => "subject_changed",
+            Action::InboxSaved => "inbox_saved",
+            Action::UserAdded => "user_added",
+            Action::PasswordChanged => "password_changed",
+            Action::LabelCreated => "label_created",
+            Action::ContactsLinked => "contacts_linked",
         }
     }
 

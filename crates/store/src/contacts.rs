@@ -1,7 +1,7 @@
 //! Contacts with several addresses: a customer who writes from work and from home is one
 //! contact, so their history and the repeat-customer greeting follow both addresses.
 
-use hako_domain::{Contact, ContactId, EmailAddress};
+use hako_domain::{Action, Actor, Contact, ContactId, EmailAddress};
 use rusqlite::{OptionalExtension, params};
 
 use crate::codec::ms;
@@ -30,6 +30,7 @@ impl Store {
     /// addresses and tickets move, it is deleted). Returns the contact as it is now.
     pub fn link_address(
         &mut self,
+        actor: Actor,
         address: &EmailAddress,
         other: &EmailAddress,
     ) -> Result<Contact> {
@@ -70,6 +71,8 @@ impl Store {
                     .map_err(StoreError::sql("add a contact address"))?;
                 }
             }
+            let linked = format!("{address} + {other}");
+            crate::directory::team_event(tx, actor, Action::ContactsLinked, &linked, now)?;
             Ok(ContactId(keep))
         })?;
         self.contact(id)
@@ -78,7 +81,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use hako_domain::EmailAddress;
+    use hako_domain::{Actor, EmailAddress};
 
     use crate::Store;
 
@@ -107,11 +110,11 @@ mod tests {
             })
             .unwrap();
         let c = store
-            .link_address(&e("taro@work.test"), &e("taro@mobile.test"))
+            .link_address(Actor::System, &e("taro@work.test"), &e("taro@mobile.test"))
             .unwrap();
         assert_eq!(c.addresses.len(), 2);
         let c = store
-            .link_address(&e("taro@work.test"), &e("taro@home.test"))
+            .link_address(Actor::System, &e("taro@work.test"), &e("taro@home.test"))
             .unwrap();
         assert_eq!(c.addresses.len(), 3);
         assert_eq!(c.name.as_deref(), Some("山田"));
@@ -122,7 +125,7 @@ mod tests {
         assert_eq!(store.stats().unwrap().contacts, 1);
         assert!(
             store
-                .link_address(&e("nobody@x.test"), &e("a@b.test"))
+                .link_address(Actor::System, &e("nobody@x.test"), &e("a@b.test"))
                 .is_err()
         );
     }

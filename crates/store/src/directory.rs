@@ -1,12 +1,13 @@
 //! The team's directory: inboxes, agents and their inbox memberships, labels, contacts.
 
 use hako_domain::{
-    Agent, AgentId, Colour, Contact, ContactId, EmailAddress, Inbox, InboxId, Label, LabelId, Role,
-    inbox::validate_name, label::validate_label_name, password,
+    Action, Actor, Agent, AgentId, Colour, Contact, ContactId, EmailAddress, Inbox, InboxId, Label,
+    LabelId, Role, inbox::validate_name, label::validate_label_name, password,
 };
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use crate::codec::{from_ms, ms};
+use crate::ops::{EventRecord, record};
 use crate::{Result, Store, StoreError};
 
 /// An inbox as configured; `sync_inbox` creates it or updates it by name.
@@ -71,6 +72,8 @@ impl Store {
                     source: e,
                 },
             })?;
+            let saved = format!("{} <{}>", inbox.name, inbox.address);
+            team_event(tx, Actor::System, Action::InboxSaved, &saved, now)?;
             tx.query_row(
                 &format!("SELECT {INBOX_COLS} FROM inboxes WHERE name = ?1"),
                 [&inbox.name],
@@ -102,7 +105,7 @@ impl Store {
             .ok_or_else(|| StoreError::not_found(format!("inbox {name}")))
     }
 
-    pub fn add_agent(&mut self, a: &NewAgent) -> Result<Agent> {
+    pub fn add_agent(&mut self, actor: Actor, a: &NewAgent) -> Result<Agent> {
         let hash = match &a.password {
             Some(p) => Some(
                 password::hash_password(p)
@@ -143,13 +146,15 @@ impl Store {
             })?;
             let id = AgentId(tx.last_insert_rowid());
             set_memberships(tx, id, &a.inboxes)?;
+            let added = format!("{} ({})", a.email, a.role);
+            team_event(tx, actor, Action::UserAdded, &added, now)?;
             Ok(id)
         })?;
         self.agent(id)
     }
 
     /// Replaces the password; `password_changed_at` lets the web layer end older sessions.
-    pub fn set_password(&mut self, agent: AgentId, new_password: &str) -> Result<()> {
+    pub fn set_password(&mut self, actor: Actor, agent: AgentId, new_password: &str) -> Result<()> {
         let hash = password::hash_password(new_password)
             .map_err(StoreError::domain(format!("user {agent}")))?;
         self.write(|tx, now| {
@@ -162,7 +167,8 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::not_found(format!("user {agent}")));
             }
-            Ok(())
+            let email = crate::ops::change::agent_email(tx, agent)?;
+            team_event(tx, actor, Action::PasswordChanged, &email, now)
         })
     }
 
@@ -246,7 +252,7 @@ impl Store {
         }
     }
 
-    pub fn add_label(&mut self, name: &str, colour: Option<Colour>) -> Result<Label> {
+    pub fn add_label(&mut self, actor: Actor, name: &str, colour: Option<Colour>) -> Result<Label> {
         let name = validate_label_name(name).map_err(StoreError::domain("label"))?;
         let id = self.write(|tx, now| {
             let n: i64 = tx
@@ -266,7 +272,9 @@ impl Store {
                     source: e,
                 },
             })?;
-            Ok(tx.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            team_event(tx, actor, Action::LabelCreated, &name, now)?;
+            Ok(id)
         })?;
         Ok(self
             .labels()?
@@ -391,4 +399,25 @@ pub(crate) fn find_or_create_contact(
         .map_err(StoreError::sql("add a contact address"))?;
     }
     Ok(ContactId(id))
+}
+
+/// An audit event about the team rather than a ticket.
+pub(crate) fn team_event(
+    tx: &rusqlite::Connection,
+    actor: Actor,
+    action: Action,
+    after: &str,
+    now: hako_domain::Timestamp,
+) -> Result<()> {
+    record(
+        tx,
+        EventRecord {
+            ticket: None,
+            actor,
+            action,
+            before: None,
+            after: Some(after),
+        },
+        now,
+    )
 }

@@ -22,8 +22,8 @@ pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;
 pub use ops::{Change, CustomerRef, Expect, NewMessage, NewTicket};
 pub use queries::{
-    AgentLoad, AssigneeFilter, InboxCount, Page, Sort, TicketDetail, TicketFilter, TicketPage,
-    TicketSummary,
+    AgentLoad, AssigneeFilter, AuditEntry, InboxCount, Page, Sort, TicketDetail, TicketFilter,
+    TicketPage, TicketSummary,
 };
 pub use stats::Stats;
 

@@ -356,15 +356,18 @@ fn make_agents(
             }
         };
         let email = format!("{local}@hako.example");
-        let agent = store.add_agent(&NewAgent {
-            name: name.to_string(),
-            email: EmailAddress::parse(&email).map_err(StoreError::domain("agent address"))?,
-            role,
-            colour: None,
-            inboxes: member_of.iter().map(|&m| all[m]).collect(),
-            password: None,
-            can_send: true,
-        })?;
+        let agent = store.add_agent(
+            hako_domain::Actor::System,
+            &NewAgent {
+                name: name.to_string(),
+                email: EmailAddress::parse(&email).map_err(StoreError::domain("agent address"))?,
+                role,
+                colour: None,
+                inboxes: member_of.iter().map(|&m| all[m]).collect(),
+                password: None,
+                can_send: true,
+            },
+        )?;
         for &m in &member_of {
             inboxes[m].members.push(i);
         }
@@ -412,7 +415,9 @@ fn make_labels(store: &mut Store, spec: &SyntheticSpec) -> Result<Vec<LabelInfo>
                 Some(n) => n.to_string(),
                 None => format!("label-{}", i + 1),
             };
-            Ok(LabelInfo(store.add_label(&name, None)?.id))
+            Ok(LabelInfo(
+                store.add_label(hako_domain::Actor::System, &name, None)?.id,
+            ))
         })
         .collect()
 }

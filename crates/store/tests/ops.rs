@@ -195,8 +195,8 @@ fn two_connections_to_one_database_cannot_overwrite_each_other() {
 fn labels_are_added_once_and_removed() {
     let mut f = Fixture::new();
     let n = f.ticket(f.support, "taro@customer.test", "x");
-    let billing = f.store.add_label("請求", None).unwrap();
-    assert!(f.store.add_label("請求", None).is_err());
+    let billing = f.store.add_label(Actor::System, "請求", None).unwrap();
+    assert!(f.store.add_label(Actor::System, "請求", None).is_err());
     for _ in 0..2 {
         f.store
             .apply(Actor::System, n, &Change::AddLabel(billing.id), Expect::Any)
@@ -377,7 +377,7 @@ fn merge_moves_everything_and_leaves_a_pointer() {
     let mut f = Fixture::new();
     let a = f.ticket(f.support, "taro@customer.test", "a");
     let b = f.ticket(f.support, "taro@customer.test", "b (same question)");
-    let lb = f.store.add_label("bug", None).unwrap();
+    let lb = f.store.add_label(Actor::System, "bug", None).unwrap();
     f.store
         .apply(Actor::System, b, &Change::AddLabel(lb.id), Expect::Any)
         .unwrap();
@@ -464,7 +464,7 @@ fn raw_bytes_are_stored_once_by_content() {
 #[test]
 fn lists_filter_sort_and_page_within_visible_inboxes() {
     let mut f = Fixture::new();
-    let bug = f.store.add_label("bug", None).unwrap();
+    let bug = f.store.add_label(Actor::System, "bug", None).unwrap();
     let mut numbers = vec![];
     for i in 0..6 {
         f.advance(Duration::minutes(10));
@@ -640,4 +640,32 @@ fn counts_per_inbox_and_load_per_agent() {
         load.iter()
             .any(|l| l.agent == "sato@example.test" && l.open == 0)
     );
+}
+
+#[test]
+fn team_changes_are_in_the_audit_log_too() {
+    let mut f = Fixture::new();
+    f.store
+        .add_label(Actor::Agent(f.boss), "返品", None)
+        .unwrap();
+    f.store
+        .set_password(Actor::Agent(f.boss), f.sato, "a-new-password-1")
+        .unwrap();
+    let n = f.ticket(f.support, "taro@customer.test", "x");
+    let log = f.store.audit_log(50).unwrap();
+    let actions: Vec<Action> = log.iter().map(|e| e.event.action).collect();
+    assert_eq!(
+        actions[..4],
+        [
+            Action::MessageAdded,
+            Action::Created,
+            Action::PasswordChanged,
+            Action::LabelCreated
+        ]
+    );
+    assert_eq!(log[0].number, Some(n));
+    assert_eq!(log[2].actor_email.as_deref(), Some("boss@example.test"));
+    assert_eq!(log[2].event.after.as_deref(), Some("sato@example.test"));
+    assert!(actions.contains(&Action::UserAdded));
+    assert!(actions.contains(&Action::InboxSaved));
 }

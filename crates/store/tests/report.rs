@@ -17,8 +17,8 @@ fn range(from: &str, to: &str) -> WeekRange {
 /// in Tokyo they fall in W40 and W41, in UTC both in W40.
 fn fixture() -> Env {
     let mut env = Env::new();
-    let billing = env.store.add_label("請求", None).unwrap().id;
-    let shipping = env.store.add_label("配送", None).unwrap().id;
+    let billing = env.store.add_label(Actor::System, "請求", None).unwrap().id;
+    let shipping = env.store.add_label(Actor::System, "配送", None).unwrap().id;
     let label = |env: &mut Env, n, l| {
         env.store
             .apply(Actor::System, n, &Change::AddLabel(l), Expect::Any)

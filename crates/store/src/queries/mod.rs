@@ -1,9 +1,11 @@
 //! Read queries for the inbox view, the ticket view, counts and the per-agent load. Every
 //! list takes the set of inboxes the asker may see and never returns anything outside it.
 
+mod audit;
 mod detail;
 mod list;
 
+pub use audit::AuditEntry;
 pub use detail::TicketDetail;
 pub use list::{
     AgentLoad, AssigneeFilter, InboxCount, Page, Sort, TicketFilter, TicketPage, TicketSummary,

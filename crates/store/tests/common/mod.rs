@@ -51,15 +51,18 @@ impl Fixture {
         let info = inbox(&mut store, "info");
         let agent = |store: &mut Store, name: &str, role, inboxes: Vec<InboxId>| {
             store
-                .add_agent(&NewAgent {
-                    name: name.into(),
-                    email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-                    role,
-                    colour: None,
-                    inboxes,
-                    password: None,
-                    can_send: true,
-                })
+                .add_agent(
+                    Actor::System,
+                    &NewAgent {
+                        name: name.into(),
+                        email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
+                        role,
+                        colour: None,
+                        inboxes,
+                        password: None,
+                        can_send: true,
+                    },
+                )
                 .unwrap()
                 .id
         };
