@@ -415,3 +415,49 @@ fn one_syncer_per_mailbox() {
             .is_some()
     );
 }
+
+#[test]
+fn reprocessing_a_quarantined_mail_resolves_it_or_keeps_one_entry() {
+    let mut f = Fixture::new();
+    let mb = f.store.mailbox(f.support, "INBOX").unwrap().id;
+    let bad = IncomingMail {
+        source: Source::Imap {
+            mailbox: mb,
+            uidvalidity: 1,
+            uid: 1,
+        },
+        inbox: f.support,
+        raw: b"Subject: huge\r\n\r\n...".to_vec(),
+        received_at: t0(),
+        content: Content::Unparseable {
+            reason: "too large".into(),
+        },
+    };
+    ingest(&mut f, vec![bad.clone()]);
+    let q = f.store.quarantine(false).unwrap();
+    let again = IncomingMail {
+        source: Source::Quarantine { id: q[0].id },
+        content: Content::Unparseable {
+            reason: "still too large".into(),
+        },
+        ..bad.clone()
+    };
+    ingest(&mut f, vec![again]);
+    let q = f.store.quarantine(true).unwrap();
+    assert_eq!(q.len(), 1, "one entry, not two");
+    assert_eq!(q[0].reason, "still too large");
+    let fixed = IncomingMail {
+        source: Source::Quarantine { id: q[0].id },
+        content: Content::Parsed(Box::new(mail(
+            "taro@customer.test",
+            &[],
+            "huge@c.test",
+            "huge",
+        ))),
+        ..bad
+    };
+    let out = ingest(&mut f, vec![fixed]);
+    assert!(matches!(out[0], Outcome::Created { .. }), "{out:?}");
+    assert!(f.store.quarantine(false).unwrap().is_empty());
+    assert!(f.store.quarantine(true).unwrap()[0].resolved_at.is_some());
+}

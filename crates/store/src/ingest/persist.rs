@@ -100,6 +100,21 @@ fn ingest_one(
         }
     }
     let outcome = match &mail.content {
+        // Reprocessed and still refused: the same quarantine entry, with the new reason.
+        Content::Unparseable { reason } if matches!(mail.source, Source::Quarantine { .. }) => {
+            let Source::Quarantine { id } = mail.source else {
+                unreachable!("matched above")
+            };
+            tx.execute(
+                "UPDATE quarantine SET reason = ?2 WHERE id = ?1",
+                params![id, reason],
+            )
+            .map_err(StoreError::sql("update a quarantined mail"))?;
+            Outcome::Quarantined {
+                id,
+                reason: reason.clone(),
+            }
+        }
         Content::Unparseable { reason } => {
             tx.execute(
                 "INSERT INTO quarantine (inbox_id, source, raw_hash, reason, created_at)
