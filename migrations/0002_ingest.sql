@@ -16,6 +16,8 @@ CREATE TABLE mailboxes (
     folder       TEXT NOT NULL,
     uidvalidity  INTEGER,
     last_uid     INTEGER NOT NULL DEFAULT 0,
+    -- UIDs below this were in the mailbox before hako first synced it: imported silently.
+    import_below INTEGER NOT NULL DEFAULT 0,
     lease_owner  TEXT,
     lease_until  INTEGER,
     created_at   INTEGER NOT NULL,
@@ -33,6 +35,9 @@ CREATE TABLE mailbox_uids (
     message_id     INTEGER REFERENCES messages(id),
     quarantine_id  INTEGER REFERENCES quarantine(id),
     raw_hash       TEXT REFERENCES blobs(hash),
+    -- The after-ingest action (mark seen, move) is done: it runs after the commit, so a
+    -- crash in between leaves 0 here and the next pass does it.
+    acted          INTEGER NOT NULL DEFAULT 0,
     at             INTEGER NOT NULL,
     PRIMARY KEY (mailbox_id, uidvalidity, uid)
 ) WITHOUT ROWID;

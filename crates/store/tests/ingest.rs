@@ -461,3 +461,27 @@ fn reprocessing_a_quarantined_mail_resolves_it_or_keeps_one_entry() {
     assert!(f.store.quarantine(false).unwrap().is_empty());
     assert!(f.store.quarantine(true).unwrap()[0].resolved_at.is_some());
 }
+
+#[test]
+fn actions_after_the_commit_are_remembered_until_done() {
+    let mut f = Fixture::new();
+    let mb = f.store.mailbox(f.support, "INBOX").unwrap().id;
+    let mails = (1..=3)
+        .map(|i| {
+            imap(
+                mb,
+                5,
+                i,
+                mail("taro@customer.test", &[], &format!("p{i}@c.test"), "p"),
+            )
+        })
+        .collect();
+    ingest(&mut f, mails);
+    // The process died before flagging: all three are still to do.
+    assert_eq!(f.store.pending_actions(mb, 5).unwrap(), [1, 2, 3]);
+    f.store.mark_acted(mb, 5, &[1, 2]).unwrap();
+    assert_eq!(f.store.pending_actions(mb, 5).unwrap(), [3]);
+    assert!(f.store.pending_actions(mb, 6).unwrap().is_empty());
+    f.store.set_import_below(mb, 4).unwrap();
+    assert_eq!(f.store.mailbox(f.support, "INBOX").unwrap().import_below, 4);
+}

@@ -20,6 +20,8 @@ pub struct Mailbox {
     pub uidvalidity: Option<u32>,
     /// Every UID up to this one has been processed and committed.
     pub last_uid: u32,
+    /// UIDs below this predate hako's first sync: they are stored as imported.
+    pub import_below: u32,
     pub lease_owner: Option<String>,
     pub lease_until: Option<hako_domain::Timestamp>,
     pub updated_at: hako_domain::Timestamp,
@@ -33,8 +35,8 @@ pub struct Lease {
     pub until: hako_domain::Timestamp,
 }
 
-const COLS: &str =
-    "id, inbox_id, folder, uidvalidity, last_uid, lease_owner, lease_until, updated_at";
+const COLS: &str = "id, inbox_id, folder, uidvalidity, last_uid, lease_owner, lease_until,
+    updated_at, import_below";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mailbox> {
     Ok(Mailbox {
@@ -46,6 +48,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mailbox> {
         lease_owner: r.get(5)?,
         lease_until: opt_from_ms(r.get(6)?),
         updated_at: from_ms(r.get(7)?),
+        import_below: r.get(8)?,
     })
 }
 
@@ -153,6 +156,51 @@ impl Store {
                 params![mailbox.0, last_uid, ms(now)],
             )
             .map_err(StoreError::sql("advance a mailbox cursor"))?;
+            Ok(())
+        })
+    }
+
+    /// Marks the first sync of a mailbox: UIDs below `uid_next` are old mail, imported
+    /// silently.
+    pub fn set_import_below(&mut self, mailbox: MailboxId, uid_next: u32) -> Result<()> {
+        self.write(|tx, now| {
+            tx.execute(
+                "UPDATE mailboxes SET import_below = ?2, updated_at = ?3 WHERE id = ?1",
+                params![mailbox.0, uid_next, ms(now)],
+            )
+            .map_err(StoreError::sql("mark a first sync"))?;
+            Ok(())
+        })
+    }
+
+    /// UIDs processed at this UIDVALIDITY whose after-ingest action (flag, move) has not been
+    /// done yet — a crash came between the commit and the action.
+    pub fn pending_actions(&self, mailbox: MailboxId, uidvalidity: u32) -> Result<Vec<u32>> {
+        let mut st = self
+            .read()
+            .prepare_cached(
+                "SELECT uid FROM mailbox_uids
+                 WHERE mailbox_id = ?1 AND uidvalidity = ?2 AND acted = 0 ORDER BY uid",
+            )
+            .map_err(StoreError::sql("list pending actions"))?;
+        st.query_map(params![mailbox.0, uidvalidity], |r| r.get(0))
+            .and_then(|r| r.collect())
+            .map_err(StoreError::sql("list pending actions"))
+    }
+
+    /// Records that the after-ingest action was done for these UIDs.
+    pub fn mark_acted(&mut self, mailbox: MailboxId, uidvalidity: u32, uids: &[u32]) -> Result<()> {
+        self.write(|tx, _| {
+            let mut st = tx
+                .prepare_cached(
+                    "UPDATE mailbox_uids SET acted = 1
+                     WHERE mailbox_id = ?1 AND uidvalidity = ?2 AND uid = ?3",
+                )
+                .map_err(StoreError::sql("mark actions done"))?;
+            for uid in uids {
+                st.execute(params![mailbox.0, uidvalidity, uid])
+                    .map_err(StoreError::sql("mark actions done"))?;
+            }
             Ok(())
         })
     }
