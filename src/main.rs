@@ -55,6 +55,17 @@ enum Command {
     Report(cmd::report::ReportCmd),
     /// Counts of inboxes, tickets by status, messages and contacts, and who holds what.
     Stats(cmd::stats::StatsArgs),
+    /// Fetch new mail from every IMAP folder once, then exit (for cron and tests).
+    Sync(cmd::sync::SyncArgs),
+    /// Run the IMAP workers (IDLE) and snooze wake-ups until stopped.
+    Serve(cmd::sync::ServeArgs),
+    /// Import mail from an mbox file, a Maildir or a folder of .eml files.
+    Import(cmd::mail::ImportArgs),
+    /// Mail kept aside because it could not be processed.
+    #[command(subcommand)]
+    Quarantine(cmd::mail::QuarantineCmd),
+    /// Process quarantined mail again (after a fix or a raised limit).
+    Reprocess(cmd::mail::ReprocessArgs),
     /// The audit log: the newest changes to tickets and to the team.
     Audit(cmd::audit::AuditArgs),
     /// Measure the store's queries on generated data (100k tickets by default).
@@ -97,6 +108,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Report(c) => cmd::report::run(&mut ctx, c),
                 Command::Stats(a) => cmd::stats::run(&mut ctx, &a),
                 Command::Audit(a) => cmd::audit::run(&mut ctx, &a),
+                Command::Sync(a) => cmd::sync::sync_once(&mut ctx, &a),
+                Command::Serve(a) => cmd::sync::serve(&mut ctx, &a),
+                Command::Import(a) => cmd::mail::import_cmd(&mut ctx, &a),
+                Command::Quarantine(c) => cmd::mail::quarantine_cmd(&mut ctx, c),
+                Command::Reprocess(a) => cmd::mail::reprocess_cmd(&mut ctx, &a),
                 Command::Init(_) | Command::Bench(_) => unreachable!("handled above"),
             }
         }

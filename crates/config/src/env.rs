@@ -5,7 +5,7 @@
 //!
 //! Naming rule: `HAKO_` + the key path in upper case, with `__` between path
 //! segments; inboxes are addressed by name (upper-cased, `-` → `_`):
-//! `HAKO_DATA_DIR`, `HAKO_TIMEZONE`, `HAKO_WEB__LISTEN`,
+//! `HAKO_DATA_DIR`, `HAKO_TIMEZONE`, `HAKO_WEB__LISTEN`, `HAKO_INGEST__BATCH`,
 //! `HAKO_INBOX__SUPPORT__DISPLAY_NAME`, `HAKO_INBOX__SUPPORT__IMAP__PASSWORD`.
 //! Other `HAKO_` variables (`HAKO_CONFIG`, `HAKO_ADMIN_PASSWORD`, …) belong
 //! to other parts of hako and are ignored here.
@@ -24,14 +24,13 @@ use crate::error::ConfigError;
 pub(crate) enum Kind {
     Str,
     Int,
-    /// Unused today; kept so a future boolean key only needs a schema line.
-    #[allow(dead_code)]
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`).
     Bool,
     /// Comma-separated, e.g. `HAKO_INBOX__SUPPORT__IMAP__FOLDERS=INBOX,Archive`.
     StrList,
 }
 
-use Kind::{Int, Str, StrList};
+use Kind::{Bool, Int, Str, StrList};
 
 /// The overridable keys of one section and how to convert their values.
 pub(crate) type Schema = &'static [(&'static str, Kind)];
@@ -41,6 +40,16 @@ pub(crate) type Schema = &'static [(&'static str, Kind)];
 // them in sync with the serde structs.
 pub(crate) const TOP_KEYS: Schema = &[("data_dir", Str), ("timezone", Str)];
 pub(crate) const WEB_KEYS: Schema = &[("listen", Str)];
+pub(crate) const INGEST_KEYS: Schema = &[
+    ("max_message_bytes", Int),
+    ("max_parts", Int),
+    ("batch", Int),
+    ("subject_threading", Bool),
+    ("subject_window_days", Int),
+    ("reopen_window_days", Int),
+];
+/// Top-level tables (not per inbox) and their keys.
+const TOP_SECTIONS: [(&str, Schema); 2] = [("web", WEB_KEYS), ("ingest", INGEST_KEYS)];
 // `name` is deliberately absent: it is how the variable finds the inbox.
 pub(crate) const INBOX_KEYS: Schema =
     &[("address", Str), ("display_name", Str), ("signature", Str)];
@@ -53,6 +62,14 @@ pub(crate) const IMAP_KEYS: Schema = &[
     ("password_command", Str),
     ("folders", StrList),
     ("tls_ca_file", Str),
+    ("auth", Str),
+    ("after_ingest", Str),
+    ("move_to", Str),
+    ("initial_import", Str),
+    ("import_since", Str),
+    ("idle", Bool),
+    ("poll_seconds", Int),
+    ("timeout_seconds", Int),
 ];
 pub(crate) const SMTP_KEYS: Schema = &[
     ("host", Str),
@@ -77,6 +94,7 @@ pub(crate) fn is_config_var(var: &str) -> bool {
             rest == "DATA_DIR"
                 || rest == "TIMEZONE"
                 || rest.starts_with("WEB__")
+                || rest.starts_with("INGEST__")
                 || rest.starts_with("INBOX__")
         }
         None => false,
@@ -109,7 +127,7 @@ pub(crate) fn collect(env: impl IntoIterator<Item = (String, String)>) -> Vec<Ov
 struct Target {
     /// `None` for top-level and `[web]` keys.
     inbox: Option<String>,
-    /// `None` for top-level keys, else `web` / `imap` / `smtp`.
+    /// `None` for top-level keys, else `web` / `ingest` / `imap` / `smtp`.
     section: Option<&'static str>,
     key: &'static str,
     kind: Kind,
@@ -197,20 +215,24 @@ fn parse_var(var: &str, inboxes: &[String]) -> Result<Target, String> {
     if let Some(t) = top(rest) {
         return Ok(t);
     }
-    if let Some(key) = rest.strip_prefix("WEB__") {
-        return WEB_KEYS
+    for (section, keys) in TOP_SECTIONS {
+        let prefix = format!("{}__", section.to_ascii_uppercase());
+        let Some(key) = rest.strip_prefix(&prefix) else {
+            continue;
+        };
+        return keys
             .iter()
             .find(|(k, _)| k.to_ascii_uppercase() == key)
             .map(|&(key, kind)| Target {
                 inbox: None,
-                section: Some("web"),
+                section: Some(section),
                 key,
                 kind,
             })
             .ok_or_else(|| {
                 format!(
-                    "not a [web] key; known: {}",
-                    var_list("HAKO_WEB__", WEB_KEYS)
+                    "not a [{section}] key; known: {}",
+                    var_list(&format!("HAKO_{prefix}"), keys)
                 )
             });
     }
@@ -310,7 +332,7 @@ fn to_value<'a>(raw: &'a str, kind: Kind, span: &Range<usize>) -> Result<DeValue
                 _ => Err(format!("expected an integer, got `{raw}`")),
             }
         }
-        Kind::Bool => match raw.trim() {
+        Kind::Bool => match raw.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Ok(DeValue::Boolean(true)),
             "false" | "0" | "no" => Ok(DeValue::Boolean(false)),
             _ => Err(format!("expected true or false, got `{raw}`")),
@@ -392,6 +414,7 @@ mod tests {
             "HAKO_DATA_DIR",
             "HAKO_TIMEZONE",
             "HAKO_WEB__X",
+            "HAKO_INGEST__X",
             "HAKO_INBOX__A__B",
         ] {
             assert!(is_config_var(var), "{var}");
@@ -431,6 +454,29 @@ mod tests {
             parse_var("HAKO_INBOX__SALES__IMAP__HOST", &inboxes)
                 .unwrap_err()
                 .contains("no inbox matches")
+        );
+    }
+
+    #[test]
+    fn ingest_and_imap_keys_have_their_types() {
+        let inboxes = names(&["support"]);
+        let t = parse_var("HAKO_INGEST__SUBJECT_THREADING", &inboxes).unwrap();
+        assert_eq!(
+            (t.section, t.key, t.kind),
+            (Some("ingest"), "subject_threading", Bool)
+        );
+        let t = parse_var("HAKO_INGEST__BATCH", &inboxes).unwrap();
+        assert_eq!(t.kind, Int);
+        let t = parse_var("HAKO_INBOX__SUPPORT__IMAP__IDLE", &inboxes).unwrap();
+        assert_eq!((t.key, t.kind), ("idle", Bool));
+        let t = parse_var("HAKO_INBOX__SUPPORT__IMAP__POLL_SECONDS", &inboxes).unwrap();
+        assert_eq!(t.kind, Int);
+        let t = parse_var("HAKO_INBOX__SUPPORT__IMAP__IMPORT_SINCE", &inboxes).unwrap();
+        assert_eq!(t.kind, Str);
+        assert!(
+            parse_var("HAKO_INGEST__BATCHES", &inboxes)
+                .unwrap_err()
+                .contains("HAKO_INGEST__BATCH")
         );
     }
 

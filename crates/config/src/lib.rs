@@ -11,7 +11,7 @@
 //!
 //! Environment overrides: `HAKO_` + the key path upper-cased with `__`
 //! between segments; inboxes are addressed by name (upper-cased, `-` → `_`):
-//! `HAKO_DATA_DIR`, `HAKO_TIMEZONE`, `HAKO_WEB__LISTEN`,
+//! `HAKO_DATA_DIR`, `HAKO_TIMEZONE`, `HAKO_WEB__LISTEN`, `HAKO_INGEST__<KEY>`,
 //! `HAKO_INBOX__<NAME>__<KEY>`, `HAKO_INBOX__<NAME>__IMAP__<KEY>`,
 //! `HAKO_INBOX__<NAME>__SMTP__<KEY>`. Only those prefixes are config keys;
 //! other `HAKO_` variables are ignored here.
@@ -21,14 +21,18 @@
 
 mod env;
 mod error;
+mod ingest;
 mod load;
 mod model;
+mod policy;
 mod secret;
 mod validate;
 
 pub use env::env_name;
 pub use error::ConfigError;
+pub use ingest::IngestConfig;
 pub use model::{Config, ImapConfig, InboxConfig, Security, SmtpConfig, WebConfig};
+pub use policy::{AfterIngest, ImapAuth, InitialImport};
 pub use secret::Secret;
 
 #[cfg(test)]

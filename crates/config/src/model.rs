@@ -5,8 +5,11 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
+use crate::ingest::{IngestConfig, default_true};
+use crate::policy::{AfterIngest, ImapAuth, InitialImport, deserialize_date};
 use crate::secret::Secret;
 
 /// The whole configuration file.
@@ -25,19 +28,23 @@ pub struct Config {
     /// The web UI.
     #[serde(default)]
     pub web: WebConfig,
+    /// `[ingest]`: limits and threading of incoming mail.
+    #[serde(default)]
+    pub ingest: IngestConfig,
     /// Shared inboxes; zero is allowed so `hako init` works on a fresh file.
     #[serde(default)]
     pub inbox: Vec<InboxConfig>,
 }
 
 impl Default for Config {
-    /// What an empty file means: `./data`, UTC, web on 127.0.0.1:8080, no
-    /// inboxes.
+    /// What an empty file means: `./data`, UTC, web on 127.0.0.1:8080,
+    /// default `[ingest]` settings, no inboxes.
     fn default() -> Self {
         Self {
             data_dir: default_data_dir(),
             timezone: default_timezone(),
             web: WebConfig::default(),
+            ingest: IngestConfig::default(),
             inbox: Vec::new(),
         }
     }
@@ -103,6 +110,33 @@ pub struct ImapConfig {
     /// Extra PEM CA certificate to trust, for self-signed test servers.
     #[serde(default)]
     pub tls_ca_file: Option<PathBuf>,
+    /// Authentication mechanism; with `xoauth2` the password is the access
+    /// token.
+    #[serde(default)]
+    pub auth: ImapAuth,
+    /// What to do with a mail on the server once it is stored.
+    #[serde(default)]
+    pub after_ingest: AfterIngest,
+    /// Target folder of `after_ingest = "move"` (required then, unused
+    /// otherwise).
+    #[serde(default)]
+    pub move_to: Option<String>,
+    /// What the first sync of a folder imports.
+    #[serde(default)]
+    pub initial_import: InitialImport,
+    /// First day imported with `initial_import = "since"` (required then).
+    #[serde(default, deserialize_with = "deserialize_date")]
+    pub import_since: Option<NaiveDate>,
+    /// Wait for new mail with IMAP IDLE when the server supports it.
+    #[serde(default = "default_true")]
+    pub idle: bool,
+    /// Seconds between polls without IDLE (disabled or unsupported); also
+    /// how often a folder is rescanned at least.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u32,
+    /// Seconds one IMAP command (connect, login, search, fetch, …) may take.
+    #[serde(default = "default_timeout_seconds")]
+    pub timeout_seconds: u32,
     /// Name of the owning inbox, filled in by the loader (not a TOML key) so
     /// [`ImapConfig::password`] errors can say which account failed.
     #[serde(skip)]
@@ -162,6 +196,14 @@ fn default_timezone() -> chrono_tz::Tz {
 
 fn default_listen() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 8080))
+}
+
+fn default_poll_seconds() -> u32 {
+    60
+}
+
+fn default_timeout_seconds() -> u32 {
+    60
 }
 
 fn default_folders() -> Vec<String> {

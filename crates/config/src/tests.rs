@@ -3,7 +3,11 @@
 
 use std::path::Path;
 
-use crate::{Config, ConfigError, Secret, Security};
+use chrono::NaiveDate;
+
+use crate::{
+    AfterIngest, Config, ConfigError, ImapAuth, IngestConfig, InitialImport, Secret, Security,
+};
 
 const NO_ENV: [(String, String); 0] = [];
 
@@ -71,6 +75,12 @@ fn example_file_parses() {
     assert_eq!(imap.security, Security::None);
     assert_eq!(imap.folders, ["INBOX"]);
     assert_eq!(imap.password().unwrap().expose(), "hako-test-password");
+    assert_eq!(imap.auth, ImapAuth::Login);
+    assert_eq!(imap.after_ingest, AfterIngest::Leave);
+    assert_eq!(imap.initial_import, InitialImport::All);
+    assert!(imap.idle);
+    assert_eq!((imap.poll_seconds, imap.timeout_seconds), (60, 60));
+    assert_eq!(config.ingest, IngestConfig::default());
     let smtp = support.smtp.as_ref().unwrap();
     assert_eq!((smtp.port, smtp.security), (10025, Security::None));
     assert!(smtp.username.is_none());
@@ -98,6 +108,226 @@ fn defaults_inside_inbox() {
     assert_eq!(imap.folders, ["INBOX"]);
     assert!(imap.tls_ca_file.is_none());
     assert_eq!(imap.inbox_name, "support");
+    assert_eq!(imap.auth, ImapAuth::Login);
+    assert_eq!(imap.after_ingest, AfterIngest::Leave);
+    assert!(!imap.after_ingest.needs_write());
+    assert!(imap.move_to.is_none());
+    assert_eq!(imap.initial_import, InitialImport::All);
+    assert!(imap.import_since.is_none());
+    assert!(imap.idle);
+    assert_eq!((imap.poll_seconds, imap.timeout_seconds), (60, 60));
+    assert_eq!(config.ingest, IngestConfig::default());
+}
+
+#[test]
+fn ingest_defaults() {
+    let ingest = IngestConfig::default();
+    assert_eq!(ingest.max_message_bytes, 52_428_800);
+    assert_eq!((ingest.max_parts, ingest.batch), (2000, 100));
+    assert!(ingest.subject_threading);
+    assert_eq!(
+        (ingest.subject_window_days, ingest.reopen_window_days),
+        (14, 30)
+    );
+    assert_eq!(parse("").unwrap().ingest, ingest);
+    assert_eq!(parse("[ingest]\n").unwrap().ingest, ingest);
+}
+
+#[test]
+fn ingest_keys_parse() {
+    let config = parse(
+        "[ingest]\nmax_message_bytes = 1000\nmax_parts = 7\nbatch = 3\n\
+         subject_threading = false\nsubject_window_days = 0\nreopen_window_days = 90\n",
+    )
+    .unwrap();
+    let expected = IngestConfig {
+        max_message_bytes: 1000,
+        max_parts: 7,
+        batch: 3,
+        subject_threading: false,
+        subject_window_days: 0,
+        reopen_window_days: 90,
+    };
+    assert_eq!(config.ingest, expected);
+    let e = err("[ingest]\nbatchsize = 1\n");
+    assert!(e.contains("`ingest.batchsize`"), "{e}");
+    let e = err("[ingest]\nbatch = 0\n");
+    assert!(
+        e.contains("`ingest.batch`") && e.contains("at least 1"),
+        "{e}"
+    );
+    let e = err("[ingest]\nmax_parts = -1\n");
+    assert!(e.contains("`ingest.max_parts`"), "{e}");
+}
+
+#[test]
+fn imap_policy_keys_parse() {
+    let text = MINIMAL.replace(
+        "port = 993",
+        "port = 993\nauth = \"xoauth2\"\nafter_ingest = \"move\"\nmove_to = \"Archive/hako\"\n\
+         initial_import = \"since\"\nimport_since = \"2024-02-29\"\nidle = false\n\
+         poll_seconds = 5\ntimeout_seconds = 1",
+    );
+    let config = parse(&text).unwrap();
+    let imap = config.inbox[0].imap.as_ref().unwrap();
+    assert_eq!(imap.auth, ImapAuth::Xoauth2);
+    assert_eq!(imap.after_ingest, AfterIngest::Move);
+    assert!(imap.after_ingest.needs_write());
+    assert_eq!(imap.move_to.as_deref(), Some("Archive/hako"));
+    assert_eq!(imap.initial_import, InitialImport::Since);
+    assert_eq!(imap.import_since, NaiveDate::from_ymd_opt(2024, 2, 29));
+    assert!(!imap.idle);
+    assert_eq!((imap.poll_seconds, imap.timeout_seconds), (5, 1));
+
+    // A bare TOML date works too.
+    let text = MINIMAL.replace(
+        "port = 993",
+        "port = 993\ninitial_import = \"since\"\nimport_since = 2023-12-01",
+    );
+    let imap = parse(&text).unwrap().inbox[0].imap.clone().unwrap();
+    assert_eq!(imap.import_since, NaiveDate::from_ymd_opt(2023, 12, 1));
+
+    let seen = MINIMAL.replace("port = 993", "port = 993\nafter_ingest = \"seen\"");
+    let imap = parse(&seen).unwrap().inbox[0].imap.clone().unwrap();
+    assert_eq!(imap.after_ingest, AfterIngest::Seen);
+}
+
+#[test]
+fn imap_policy_errors_name_the_key() {
+    let with = |extra: &str| MINIMAL.replace("port = 993", &format!("port = 993\n{extra}"));
+    let cases = [
+        ("auth = \"plain\"", "inbox[0].imap.auth", "unknown variant"),
+        (
+            "after_ingest = \"delete\"",
+            "inbox[0].imap.after_ingest",
+            "unknown variant",
+        ),
+        (
+            "after_ingest = \"move\"",
+            "inbox[0].imap.move_to",
+            "must be set",
+        ),
+        (
+            "after_ingest = \"move\"\nmove_to = \"inbox\"",
+            "inbox[0].imap.move_to",
+            "also listed in `folders`",
+        ),
+        (
+            "after_ingest = \"move\"\nmove_to = \" \"",
+            "inbox[0].imap.move_to",
+            "non-empty",
+        ),
+        (
+            "move_to = \"Done\"",
+            "inbox[0].imap.move_to",
+            "only used with",
+        ),
+        (
+            "initial_import = \"since\"",
+            "inbox[0].imap.import_since",
+            "must be set",
+        ),
+        (
+            "import_since = \"2024-01-01\"",
+            "inbox[0].imap.import_since",
+            "only used with",
+        ),
+        (
+            "initial_import = \"since\"\nimport_since = \"2024-13-01\"",
+            "inbox[0].imap.import_since",
+            "YYYY-MM-DD",
+        ),
+        (
+            "initial_import = \"since\"\nimport_since = 2024-01-01T10:00:00Z",
+            "inbox[0].imap.import_since",
+            "YYYY-MM-DD",
+        ),
+        (
+            "initial_import = \"old\"",
+            "inbox[0].imap.initial_import",
+            "unknown variant",
+        ),
+        ("idle = \"yes\"", "inbox[0].imap.idle", ""),
+        (
+            "poll_seconds = 4",
+            "inbox[0].imap.poll_seconds",
+            "at least 5",
+        ),
+        (
+            "timeout_seconds = 0",
+            "inbox[0].imap.timeout_seconds",
+            "at least 1",
+        ),
+    ];
+    for (extra, key, message) in cases {
+        let e = err(&with(extra));
+        assert!(e.contains(&format!("`{key}`")), "{extra}: {e}");
+        assert!(e.contains(message), "{extra}: {e}");
+    }
+}
+
+#[test]
+fn env_overrides_ingest_and_imap_policy() {
+    let config = parse_env(
+        MINIMAL,
+        &[
+            ("HAKO_INGEST__BATCH", "25"),
+            ("HAKO_INGEST__SUBJECT_THREADING", "false"),
+            ("HAKO_INGEST__MAX_MESSAGE_BYTES", "1048576"),
+            ("HAKO_INBOX__SUPPORT__IMAP__IDLE", "no"),
+            ("HAKO_INBOX__SUPPORT__IMAP__POLL_SECONDS", "30"),
+            ("HAKO_INBOX__SUPPORT__IMAP__TIMEOUT_SECONDS", "90"),
+            ("HAKO_INBOX__SUPPORT__IMAP__AUTH", "xoauth2"),
+            ("HAKO_INBOX__SUPPORT__IMAP__AFTER_INGEST", "move"),
+            ("HAKO_INBOX__SUPPORT__IMAP__MOVE_TO", "Done"),
+            ("HAKO_INBOX__SUPPORT__IMAP__INITIAL_IMPORT", "since"),
+            ("HAKO_INBOX__SUPPORT__IMAP__IMPORT_SINCE", "2025-01-15"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.ingest.batch, 25);
+    assert!(!config.ingest.subject_threading);
+    assert_eq!(config.ingest.max_message_bytes, 1_048_576);
+    let imap = config.inbox[0].imap.as_ref().unwrap();
+    assert!(!imap.idle);
+    assert_eq!((imap.poll_seconds, imap.timeout_seconds), (30, 90));
+    assert_eq!(imap.auth, ImapAuth::Xoauth2);
+    assert_eq!(imap.after_ingest, AfterIngest::Move);
+    assert_eq!(imap.move_to.as_deref(), Some("Done"));
+    assert_eq!(imap.initial_import, InitialImport::Since);
+    assert_eq!(imap.import_since, NaiveDate::from_ymd_opt(2025, 1, 15));
+
+    for (var, value) in [
+        ("HAKO_INGEST__SUBJECT_THREADING", "maybe"),
+        ("HAKO_INGEST__BATCH", "many"),
+        ("HAKO_INGEST__NOPE", "1"),
+        ("HAKO_INBOX__SUPPORT__IMAP__IDLE", "2"),
+        ("HAKO_INBOX__SUPPORT__IMAP__AFTER_INGEST", "delete"),
+    ] {
+        let e = parse_env(MINIMAL, &[(var, value)]).unwrap_err().to_string();
+        assert!(e.contains(var), "{e}");
+    }
+    // Dependent keys are validated after the overrides.
+    let e = parse_env(
+        MINIMAL,
+        &[("HAKO_INBOX__SUPPORT__IMAP__AFTER_INGEST", "move")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`inbox[0].imap.move_to`"), "{e}");
+    let e = parse_env(
+        MINIMAL,
+        &[
+            ("HAKO_INBOX__SUPPORT__IMAP__INITIAL_IMPORT", "since"),
+            ("HAKO_INBOX__SUPPORT__IMAP__IMPORT_SINCE", "15.01.2025"),
+        ],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("HAKO_INBOX__SUPPORT__IMAP__IMPORT_SINCE") && e.contains("YYYY-MM-DD"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -474,7 +704,7 @@ fn missing_file_suggests_copying_the_example() {
 /// (read off serde's "expected one of" list).
 #[test]
 fn env_schema_matches_structs() {
-    use crate::env::{IMAP_KEYS, INBOX_KEYS, SMTP_KEYS, TOP_KEYS, WEB_KEYS};
+    use crate::env::{IMAP_KEYS, INBOX_KEYS, INGEST_KEYS, SMTP_KEYS, TOP_KEYS, WEB_KEYS};
     let expected_fields = |text: &str| -> Vec<String> {
         let e = err(text);
         let list = e.split("expected").nth(1).unwrap_or_else(|| panic!("{e}"));
@@ -495,9 +725,13 @@ fn env_schema_matches_structs() {
     };
     // Top level: everything but the sections.
     let mut top = expected_fields("zzz = 1");
-    top.retain(|k| k != "web" && k != "inbox");
+    top.retain(|k| k != "web" && k != "ingest" && k != "inbox");
     assert_eq!(sorted(top), keys(TOP_KEYS));
     assert_eq!(sorted(expected_fields("[web]\nzzz = 1")), keys(WEB_KEYS));
+    assert_eq!(
+        sorted(expected_fields("[ingest]\nzzz = 1")),
+        keys(INGEST_KEYS)
+    );
     let mut inbox = expected_fields(&MINIMAL.replace(
         "display_name = \"Support\"",
         "display_name = \"Support\"\nzzz = 1",

@@ -1,12 +1,15 @@
 //! Rules a config must satisfy beyond its TOML types: unique, well-formed
-//! inbox names and addresses, sane mail-server settings. Runs after env
+//! inbox names and addresses, sane mail-server settings, IMAP policies that
+//! need each other, non-zero `[ingest]` limits. Runs after env
 //! overrides, so it judges the values hako will actually use.
 
 use std::collections::HashMap;
 
 use crate::env::env_name;
 use crate::error::ConfigError;
-use crate::model::{Config, InboxConfig};
+use crate::ingest::IngestConfig;
+use crate::model::{Config, ImapConfig, InboxConfig};
+use crate::policy::{AfterIngest, InitialImport};
 
 /// Checks `config`, reporting the first problem with its key path.
 /// `file` only names the source in the error.
@@ -16,6 +19,8 @@ pub(crate) fn validate(config: &Config, file: &str) -> Result<(), ConfigError> {
         key,
         message,
     };
+
+    check_ingest(&config.ingest).map_err(|(field, m)| fail(format!("ingest.{field}"), m))?;
 
     // Keyed by the env form so `a-b` and `A_B` count as duplicates: they
     // would share HAKO_INBOX__A_B__… variables and URL-ish identifiers.
@@ -120,6 +125,7 @@ fn check_servers(inbox: &InboxConfig) -> Result<(), (String, String)> {
         if let Some(i) = imap.folders.iter().position(|f| f.trim().is_empty()) {
             return Err((format!("imap.folders[{i}]"), "must not be empty".to_owned()));
         }
+        check_imap_policy(imap).map_err(|(field, m)| (format!("imap.{field}"), m))?;
     }
     if let Some(smtp) = &inbox.smtp {
         check_server(
@@ -167,6 +173,84 @@ fn check_server(
     }
     if password_command.is_some_and(|c| c.trim().is_empty()) {
         return err("password_command", "must not be empty");
+    }
+    Ok(())
+}
+
+/// The `[inbox.imap]` keys that depend on each other (`after_ingest` /
+/// `move_to`, `initial_import` / `import_since`) and the intervals.
+fn check_imap_policy(imap: &ImapConfig) -> Result<(), (String, String)> {
+    let err = |field: &str, message: String| Err((field.to_owned(), message));
+    match (imap.after_ingest, imap.move_to.as_deref()) {
+        (AfterIngest::Move, None) => {
+            return err(
+                "move_to",
+                "must be set when `after_ingest = \"move\"`".to_owned(),
+            );
+        }
+        (AfterIngest::Move, Some(folder)) => {
+            if folder.trim().is_empty() || has_line_break(folder) {
+                return err(
+                    "move_to",
+                    "must be a non-empty folder name on one line".to_owned(),
+                );
+            }
+            // Moving into a folder that is itself fetched would ingest every
+            // mail twice. `INBOX` is case-insensitive (RFC 3501 §5.1).
+            let same = |f: &String| {
+                f == folder
+                    || (f.eq_ignore_ascii_case("INBOX") && folder.eq_ignore_ascii_case("INBOX"))
+            };
+            if imap.folders.iter().any(same) {
+                return err(
+                    "move_to",
+                    format!("`{folder}` is also listed in `folders`; choose another folder"),
+                );
+            }
+        }
+        (other, Some(_)) => {
+            return err(
+                "move_to",
+                format!("is only used with `after_ingest = \"move\"` (it is \"{other}\")"),
+            );
+        }
+        (_, None) => {}
+    }
+    match (imap.initial_import, imap.import_since) {
+        (InitialImport::Since, None) => {
+            return err(
+                "import_since",
+                "must be set (\"YYYY-MM-DD\") when `initial_import = \"since\"`".to_owned(),
+            );
+        }
+        (other, Some(_)) if other != InitialImport::Since => {
+            return err(
+                "import_since",
+                format!("is only used with `initial_import = \"since\"` (it is \"{other}\")"),
+            );
+        }
+        _ => {}
+    }
+    if imap.poll_seconds < 5 {
+        return err("poll_seconds", "must be at least 5".to_owned());
+    }
+    if imap.timeout_seconds == 0 {
+        return err("timeout_seconds", "must be at least 1".to_owned());
+    }
+    Ok(())
+}
+
+/// `[ingest]`: limits of 0 would reject or stall every mail.
+fn check_ingest(ingest: &IngestConfig) -> Result<(), (String, String)> {
+    let positive = [
+        ("max_message_bytes", ingest.max_message_bytes),
+        ("max_parts", u64::from(ingest.max_parts)),
+        ("batch", u64::from(ingest.batch)),
+    ];
+    for (field, value) in positive {
+        if value == 0 {
+            return Err((field.to_owned(), "must be at least 1".to_owned()));
+        }
     }
     Ok(())
 }

@@ -5,5 +5,7 @@
 pub mod imap;
 pub mod import;
 pub mod pipeline;
+pub mod sync;
 
-pub use pipeline::{Ingestor, prepare};
+pub use pipeline::{Ingestor, prepare, settings};
+pub use sync::{PassReport, SyncError, Syncer};

@@ -137,6 +137,22 @@ fn to_store(raw: &[u8], p: ParsedMessage, imported: bool) -> ParsedMail {
     }
 }
 
+/// The threading policy and parser limits from the config's `[ingest]` table.
+pub fn settings(config: &hako_config::Config) -> (ThreadingPolicy, Limits) {
+    let i = &config.ingest;
+    let policy = ThreadingPolicy {
+        subject_match: i.subject_threading,
+        subject_window: chrono::Duration::days(i64::from(i.subject_window_days)),
+        reopen_window: chrono::Duration::days(i64::from(i.reopen_window_days)),
+    };
+    let limits = Limits {
+        max_bytes: usize::try_from(i.max_message_bytes).unwrap_or(usize::MAX),
+        max_parts: i.max_parts as usize,
+        ..Limits::default()
+    };
+    (policy, limits)
+}
+
 /// Feeds prepared mail to the store with the threading policy from the config.
 pub struct Ingestor {
     pub store: Store,

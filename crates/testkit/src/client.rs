@@ -134,6 +134,44 @@ impl MailServers {
         }
     }
 
+    /// Creates `folder` in `user`'s account (deleting an old one of that name first, so a
+    /// test gets a fresh folder with a new UIDVALIDITY) and appends `messages` to it in order,
+    /// each with `flags` (e.g. `Some("(\\Seen)")`: read by another client).
+    pub async fn imap_fresh_folder(
+        &self,
+        user: &str,
+        folder: &str,
+        messages: &[Vec<u8>],
+        flags: Option<&str>,
+    ) -> Result<(), MailError> {
+        let work = async {
+            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
+            let mut client = Client::new(tcp);
+            client.read_response().await?.ok_or(MailError::NoGreeting)?;
+            let mut session = client
+                .login(user, &self.password)
+                .await
+                .map_err(|(e, _)| e)?;
+            // A folder left by an earlier run: ignore "does not exist".
+            let _ = session.delete(folder).await;
+            session.create(folder).await?;
+            for m in messages {
+                session.append(folder, flags, None, m).await?;
+            }
+            session.logout().await?;
+            Ok(())
+        };
+        // Appending thousands of messages takes longer than one conversation's timeout.
+        tokio::time::timeout(IO_TIMEOUT * 10, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "IMAP append timed out")
+                        .into(),
+                )
+            })
+    }
+
     fn smtp(&self) -> AsyncSmtpTransport<Tokio1Executor> {
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
             .port(self.smtp_port)

@@ -107,6 +107,31 @@ impl Store {
         })
     }
 
+    /// Takes the lease from `dead_owner` (a process known to be gone), if it still holds it.
+    pub fn take_over_lease(
+        &mut self,
+        mailbox: MailboxId,
+        dead_owner: &str,
+        owner: &str,
+        ttl: Duration,
+    ) -> Result<Option<Lease>> {
+        self.write(|tx, now| {
+            let until = now + ttl;
+            let n = tx
+                .execute(
+                    "UPDATE mailboxes SET lease_owner = ?3, lease_until = ?4
+                     WHERE id = ?1 AND lease_owner = ?2",
+                    params![mailbox.0, dead_owner, owner, ms(until)],
+                )
+                .map_err(StoreError::sql("take over a mailbox lease"))?;
+            Ok((n == 1).then(|| Lease {
+                mailbox,
+                owner: owner.to_string(),
+                until,
+            }))
+        })
+    }
+
     pub fn release_lease(&mut self, lease: &Lease) -> Result<()> {
         self.write(|tx, _| {
             tx.execute(

@@ -1,0 +1,177 @@
+//! `hako sync --once` (one pass over every IMAP folder, then exit: for cron and tests) and
+//! `hako serve` (the IMAP workers and snooze wake-ups, until Ctrl-C or SIGTERM).
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use hako_ingest::{PassReport, Syncer};
+use hako_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+use crate::context::{Ctx, db_path};
+use crate::output;
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// One pass, then exit (the only mode for now; `hako serve` runs continuously).
+    #[arg(long, required = true)]
+    once: bool,
+    /// Only this inbox.
+    #[arg(long)]
+    inbox: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {}
+
+/// (inbox, folder) pairs to sync, each with its own store connection.
+fn syncers(ctx: &Ctx, only: Option<&str>) -> Result<Vec<Syncer>> {
+    let mut out = vec![];
+    for inbox in &ctx.config.inbox {
+        if only.is_some_and(|o| o != inbox.name) {
+            continue;
+        }
+        let Some(imap) = &inbox.imap else { continue };
+        for folder in &imap.folders {
+            let store = Store::open(&db_path(&ctx.config))?;
+            out.push(Syncer::new(store, &ctx.config, inbox, folder)?);
+        }
+    }
+    if let Some(name) = only
+        && out.is_empty()
+    {
+        bail!("inbox {name}: not in the config, or it has no [inbox.imap] settings");
+    }
+    Ok(out)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("start the async runtime")
+}
+
+pub fn sync_once(ctx: &mut Ctx, a: &SyncArgs) -> Result<()> {
+    debug_assert!(a.once);
+    let syncers = syncers(ctx, a.inbox.as_deref())?;
+    let results: Vec<Result<PassReport, hako_ingest::SyncError>> = runtime()?.block_on(async {
+        let tasks: Vec<_> = syncers
+            .into_iter()
+            .map(|mut s| tokio::spawn(async move { s.once().await }))
+            .collect();
+        let mut out = vec![];
+        for t in tasks {
+            out.push(t.await.expect("sync task panicked"));
+        }
+        out
+    });
+    let mut reports = vec![];
+    let mut failed = vec![];
+    for r in results {
+        match r {
+            Ok(rep) => reports.push(rep),
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if a.json {
+        output::json(&reports)?;
+    } else {
+        for r in &reports {
+            println!(
+                "inbox {} folder {}: {} fetched, {} new tickets, {} added to tickets, {} already stored, {} quarantined, {} skipped",
+                r.inbox,
+                r.folder,
+                r.fetched,
+                r.created,
+                r.appended,
+                r.duplicates,
+                r.quarantined,
+                r.skipped
+            );
+        }
+    }
+    if !failed.is_empty() {
+        bail!("{}", failed.join("; "));
+    }
+    Ok(())
+}
+
+pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
+    let syncers = syncers(ctx, None)?;
+    let db = db_path(&ctx.config);
+    let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|line| {
+        eprintln!("{} {line}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+    });
+    log(format!(
+        "hako serve: {} IMAP folder(s); Ctrl-C to stop",
+        syncers.len()
+    ));
+    runtime()?.block_on(async move {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut tasks = vec![];
+        for mut s in syncers {
+            let (rx, log) = (stop_rx.clone(), log.clone());
+            tasks.push(tokio::spawn(async move { s.run(rx, log).await }));
+        }
+        // Snoozed tickets come back on time even when nobody runs a command.
+        let (mut rx, wake_log) = (stop_rx.clone(), log.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut store = match Store::open(&db) {
+                Ok(s) => s,
+                Err(e) => return wake_log(format!("snooze wake-ups disabled: {e}")),
+            };
+            loop {
+                match tokio::task::block_in_place(|| store.wake_due()) {
+                    Ok(woken) if !woken.is_empty() => {
+                        let list: Vec<String> = woken.iter().map(|n| n.to_string()).collect();
+                        wake_log(format!("snooze over, open again: {}", list.join(" ")));
+                    }
+                    Ok(_) => {}
+                    Err(e) => wake_log(format!("cannot wake snoozed tickets: {e}")),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                    _ = rx.changed() => return,
+                }
+            }
+        }));
+        shutdown_signal().await;
+        log("stopping…".into());
+        let _ = stop_tx.send(true);
+        // A bounded wait: a worker stuck on a dead connection must not hold the exit.
+        let all = futures_join(tasks);
+        if tokio::time::timeout(Duration::from_secs(15), all)
+            .await
+            .is_err()
+        {
+            log("some workers did not stop within 15 s; exiting anyway".into());
+        }
+    });
+    Ok(())
+}
+
+async fn futures_join(tasks: Vec<tokio::task::JoinHandle<()>>) {
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("install a SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
