@@ -4,8 +4,17 @@
 
 use hako_testkit::{block_on, mail_servers, unique_token};
 use serde_json::Value;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
+
+/// Tests that restart Dovecot take this for writing; every other test of this file holds it
+/// for reading, so no IMAP conversation of theirs is cut by a restart.
+static IMAP: RwLock<()> = RwLock::new(());
+
+fn imap_shared() -> RwLockReadGuard<'static, ()> {
+    IMAP.read().unwrap_or_else(|e| e.into_inner())
+}
 
 struct Hako {
     dir: tempfile::TempDir,
@@ -113,6 +122,7 @@ fn raw_mail(
 
 #[test]
 fn mail_sent_by_smtp_to_two_addresses_arrives_as_tickets_in_the_right_inboxes() {
+    let _imap = imap_shared();
     let s = mail_servers();
     let token = unique_token();
     let (t1, t2, t3) = (
@@ -197,6 +207,7 @@ fn mail_sent_by_smtp_to_two_addresses_arrives_as_tickets_in_the_right_inboxes() 
 #[test]
 fn kill_9_at_random_points_of_a_2000_message_sync_loses_and_doubles_nothing() {
     const N: usize = 2000;
+    let _imap = imap_shared();
     let s = mail_servers();
     let folder = format!("kill-{}", unique_token());
     let mails: Vec<Vec<u8>> = (0..N)
@@ -249,4 +260,189 @@ fn kill_9_at_random_points_of_a_2000_message_sync_loses_and_doubles_nothing() {
     assert_eq!(stats["tickets"], N as u64, "{stats}");
     let quarantine = h.json(&["quarantine", "list", "--json"]);
     assert_eq!(quarantine.as_array().unwrap().len(), 0);
+}
+
+/// `count` mails from a few customers into a fresh folder of support@; returns the folder.
+fn fresh_folder(prefix: &str, count: usize, flags: Option<&str>) -> String {
+    let folder = format!("{prefix}-{}", unique_token());
+    block_on(mail_servers().imap_fresh_folder(
+        "support@example.test",
+        &folder,
+        &mails(&folder, 0..count),
+        flags,
+    ))
+    .unwrap();
+    folder
+}
+
+fn mails(folder: &str, range: std::ops::Range<usize>) -> Vec<Vec<u8>> {
+    range
+        .map(|i| {
+            raw_mail(
+                &format!("c{}@customer.test", i % 7),
+                "support@example.test",
+                None,
+                &format!("{folder}-{i}@customer.test"),
+                &format!("質問 {i}"),
+                "よろしくお願いします",
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_recreated_mailbox_with_a_new_uidvalidity_stores_nothing_twice() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("uidvalidity", 5, None);
+    let h = Hako::new(&[inbox("support", "support@example.test", &[&folder], "")]);
+    let first = h.json(&["sync", "--once", "--json"]);
+    assert_eq!(first[0]["created"], 5, "{first}");
+    // Dovecot derives UIDVALIDITY from the clock: let a second pass so the new one differs.
+    std::thread::sleep(Duration::from_millis(1100));
+    block_on(mail_servers().imap_fresh_folder(
+        "support@example.test",
+        &folder,
+        &mails(&folder, 0..6),
+        None,
+    ))
+    .unwrap();
+    let second = h.json(&["sync", "--once", "--json"]);
+    assert_eq!(second[0]["uidvalidity_changed"], true, "{second}");
+    assert_eq!(second[0]["fetched"], 6, "{second}");
+    assert_eq!(second[0]["duplicates"], 5, "{second}");
+    assert_eq!(second[0]["created"], 1, "{second}");
+    assert_eq!(h.stats()["messages"], 6);
+}
+
+#[test]
+fn mail_already_read_by_another_client_is_still_ingested() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("seen", 3, Some("(\\Seen)"));
+    let h = Hako::new(&[inbox("support", "support@example.test", &[&folder], "")]);
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 3);
+}
+
+#[test]
+fn a_new_account_with_initial_import_new_skips_old_mail() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("new-only", 4, None);
+    let h = Hako::new(&[inbox(
+        "support",
+        "support@example.test",
+        &[&folder],
+        "initial_import = \"new\"",
+    )]);
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 0, "old mail is not imported");
+    block_on(mail_servers().imap_append("support@example.test", &folder, &mails(&folder, 10..11)))
+        .unwrap();
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 1, "new mail is");
+}
+
+/// Polls until `done` or `limit`; returns how long it took.
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(h: &Hako) -> Serve {
+    let child = h
+        .command(&["serve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Serve(child)
+}
+
+/// Asks `hako serve` to stop (SIGTERM) and returns its log.
+fn stop(mut s: Serve) -> String {
+    let pid = s.0.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = s.0.try_wait().unwrap() {
+            assert!(status.success(), "hako serve exited with {status}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "hako serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut log = String::new();
+    use std::io::Read;
+    s.0.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    log
+}
+
+#[test]
+fn with_serve_running_new_mail_becomes_a_ticket_within_two_seconds() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("idle", 1, None);
+    let h = Hako::new(&[inbox("support", "support@example.test", &[&folder], "")]);
+    let server = serve(&h);
+    assert!(
+        wait_until(Duration::from_secs(30), || h.stats()["messages"] == 1).is_some(),
+        "the first pass did not run"
+    );
+    // Give the worker a moment to enter IDLE, then deliver.
+    std::thread::sleep(Duration::from_millis(500));
+    block_on(mail_servers().imap_append("support@example.test", &folder, &mails(&folder, 5..6)))
+        .unwrap();
+    let took = wait_until(Duration::from_secs(30), || h.stats()["messages"] == 2);
+    let log = stop(server);
+    let took = took.unwrap_or_else(|| panic!("the new mail never arrived; serve said:\n{log}"));
+    assert!(
+        took <= Duration::from_secs(2),
+        "took {took:?}; serve said:\n{log}"
+    );
+}
+
+#[test]
+fn a_dovecot_restart_mid_sync_is_survived_and_the_sync_resumes() {
+    const N: usize = 1500;
+    let folder = fresh_folder("restart", N, None);
+    let h = Hako::new(&[inbox("support", "support@example.test", &[&folder], "")]);
+    let _exclusive = IMAP.write().unwrap_or_else(|e| e.into_inner());
+    let server = serve(&h);
+    // Restart as soon as the first batch is in, while the rest is being fetched.
+    wait_until(Duration::from_secs(60), || {
+        h.stats()["messages"].as_u64().unwrap() > 0
+    })
+    .expect("the sync never started");
+    let before = h.stats()["messages"].as_u64().unwrap();
+    mail_servers().restart_imap();
+    assert!(before < N as u64, "the sync was over before the restart");
+    let done = wait_until(Duration::from_secs(90), || {
+        h.stats()["messages"] == N as u64
+    });
+    let log = stop(server);
+    assert!(
+        done.is_some(),
+        "not all mail arrived after the restart; serve said:\n{log}"
+    );
+    assert!(
+        log.contains("retrying in"),
+        "the worker never lost its connection:\n{log}"
+    );
+    assert_eq!(h.stats()["tickets"], N as u64);
 }

@@ -172,6 +172,30 @@ impl MailServers {
             })
     }
 
+    /// Appends `messages` to an existing `folder` of `user`'s account (new mail arriving).
+    pub async fn imap_append(
+        &self,
+        user: &str,
+        folder: &str,
+        messages: &[Vec<u8>],
+    ) -> Result<(), MailError> {
+        let work = async {
+            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
+            let mut client = Client::new(tcp);
+            client.read_response().await?.ok_or(MailError::NoGreeting)?;
+            let mut session = client
+                .login(user, &self.password)
+                .await
+                .map_err(|(e, _)| e)?;
+            for m in messages {
+                session.append(folder, None, None, m).await?;
+            }
+            session.logout().await?;
+            Ok(())
+        };
+        with_timeout(work).await
+    }
+
     fn smtp(&self) -> AsyncSmtpTransport<Tokio1Executor> {
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
             .port(self.smtp_port)

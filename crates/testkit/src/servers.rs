@@ -61,6 +61,25 @@ pub fn mail_servers() -> &'static MailServers {
     SERVERS.get_or_init(start)
 }
 
+impl MailServers {
+    /// Restarts Dovecot only (`scripts/mail-servers restart-imap`): every IMAP connection
+    /// drops, and the server is back when this returns. Tests that do this must not run
+    /// beside other IMAP tests of the same binary (take a write lock they all share).
+    pub fn restart_imap(&self) {
+        let script = script_path();
+        let out = Command::new(&script)
+            .arg("restart-imap")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "{} restart-imap failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn script_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/mail-servers")
 }
