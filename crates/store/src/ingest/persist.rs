@@ -116,6 +116,31 @@ fn ingest_one(
             }
         }
         Content::Unparseable { reason } => {
+            // The same raw mail seen again (a second import, a re-created mailbox): one
+            // quarantine entry, or the message it already became.
+            let known: Option<(i64, Option<i64>)> = tx
+                .query_row(
+                    "SELECT id, resolved_message FROM quarantine WHERE raw_hash = ?1
+                     ORDER BY resolved_at IS NULL, id LIMIT 1",
+                    [raw_hash.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(StoreError::sql("look for a quarantined copy"))?;
+            if let Some((id, resolved)) = known {
+                let outcome = match resolved {
+                    Some(m) => Outcome::Duplicate {
+                        message: MessageId(m),
+                    },
+                    None => Outcome::Quarantined {
+                        id,
+                        reason: reason.clone(),
+                    },
+                };
+                record(tx, mail, &outcome, raw_hash.as_str(), now)?;
+                advance(tx, mail, now)?;
+                return Ok(outcome);
+            }
             tx.execute(
                 "INSERT INTO quarantine (inbox_id, source, raw_hash, reason, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
