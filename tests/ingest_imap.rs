@@ -446,3 +446,85 @@ fn a_dovecot_restart_mid_sync_is_survived_and_the_sync_resumes() {
     );
     assert_eq!(h.stats()["tickets"], N as u64);
 }
+
+#[test]
+fn after_ingest_seen_flags_and_move_moves_but_nothing_is_deleted() {
+    let _imap = imap_shared();
+    let s = mail_servers();
+    let seen = fresh_folder("after-seen", 2, None);
+    let moved = fresh_folder("after-move", 3, None);
+    let archive = format!("{moved}-archive");
+    block_on(s.imap_fresh_folder("support@example.test", &archive, &[], None)).unwrap();
+    let h = Hako::new(&[inbox(
+        "support",
+        "support@example.test",
+        &[&seen],
+        "after_ingest = \"seen\"",
+    )]);
+    let h2 = Hako::new(&[inbox(
+        "support",
+        "support@example.test",
+        &[&moved],
+        &format!("after_ingest = \"move\"\nmove_to = {archive:?}"),
+    )]);
+    h.ok(&["sync", "--once"]);
+    h2.ok(&["sync", "--once"]);
+    assert_eq!(h2.stats()["messages"], 3);
+    block_on(async {
+        // "seen": still there, now flagged (UNSEEN search finds nothing).
+        assert_eq!(
+            s.imap_fetch_all("support@example.test", &seen)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            s.imap_unseen("support@example.test", &seen).await.unwrap(),
+            0
+        );
+        // "move": gone from the folder, all in the archive.
+        assert!(
+            s.imap_fetch_all("support@example.test", &moved)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            s.imap_fetch_all("support@example.test", &archive)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    });
+    // With "leave" (the default) nothing changes on the server, \Seen included.
+    let leave = fresh_folder("after-leave", 2, None);
+    let h3 = Hako::new(&[inbox("support", "support@example.test", &[&leave], "")]);
+    h3.ok(&["sync", "--once"]);
+    assert_eq!(
+        block_on(s.imap_unseen("support@example.test", &leave)).unwrap(),
+        2
+    );
+}
+
+#[test]
+fn two_processes_never_sync_one_mailbox_at_once() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("lease", 3, None);
+    let h = Hako::new(&[inbox("support", "support@example.test", &[&folder], "")]);
+    // `hako serve` holds the mailbox while it runs…
+    let server = serve(&h);
+    wait_until(Duration::from_secs(30), || h.stats()["messages"] == 3).expect("serve never synced");
+    let second = h.run(&["sync", "--once"]);
+    let err = String::from_utf8_lossy(&second.stderr).into_owned();
+    assert!(
+        !second.status.success(),
+        "a second process synced beside serve"
+    );
+    assert!(err.contains("another hako process"), "{err}");
+    // …and gives it back when it stops.
+    stop(server);
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 3);
+}

@@ -196,6 +196,24 @@ impl MailServers {
         with_timeout(work).await
     }
 
+    /// How many messages in `user`'s `folder` are not `\\Seen` (UID SEARCH UNSEEN).
+    pub async fn imap_unseen(&self, user: &str, folder: &str) -> Result<usize, MailError> {
+        let work = async {
+            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
+            let mut client = Client::new(tcp);
+            client.read_response().await?.ok_or(MailError::NoGreeting)?;
+            let mut session = client
+                .login(user, &self.password)
+                .await
+                .map_err(|(e, _)| e)?;
+            session.examine(folder).await?;
+            let unseen = session.uid_search("UNSEEN").await?.len();
+            session.logout().await?;
+            Ok(unseen)
+        };
+        with_timeout(work).await
+    }
+
     fn smtp(&self) -> AsyncSmtpTransport<Tokio1Executor> {
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
             .port(self.smtp_port)
