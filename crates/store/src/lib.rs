@@ -10,6 +10,7 @@ mod codec;
 mod contacts;
 mod directory;
 mod error;
+mod index_feed;
 pub mod ingest;
 mod migrate;
 mod ops;
@@ -20,10 +21,11 @@ pub mod synthetic;
 
 pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;
+pub use index_feed::IndexDoc;
 pub use ops::{Change, CustomerRef, Expect, NewMessage, NewTicket};
 pub use queries::{
-    AgentLoad, AssigneeFilter, AuditEntry, InboxCount, Page, Sort, TicketDetail, TicketFilter,
-    TicketPage, TicketSummary,
+    AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
+    Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
 };
 pub use stats::Stats;
 

@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ingest",
         include_str!("../../../migrations/0002_ingest.sql"),
     ),
+    (
+        3,
+        "search",
+        include_str!("../../../migrations/0003_search.sql"),
+    ),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {

@@ -75,13 +75,19 @@ fn last_actor(conn: &Connection, ticket: TicketId) -> Result<String> {
     Ok(who.flatten().unwrap_or_else(|| "the system".to_string()))
 }
 
-/// Marks a ticket changed: a new version and `updated_at`.
+/// Marks a ticket changed: a new version and `updated_at`, and queues it for the search
+/// index in the same transaction (the index is derived data; see migration 0003).
 pub(crate) fn bump(conn: &Connection, ticket: TicketId, now: Timestamp) -> Result<()> {
     conn.execute(
         "UPDATE tickets SET version = version + 1, updated_at = ?2 WHERE id = ?1",
         params![ticket.0, ms(now)],
     )
     .map_err(StoreError::sql("bump a ticket version"))?;
+    conn.execute(
+        "INSERT INTO index_queue (ticket_id, at) VALUES (?1, ?2)",
+        params![ticket.0, ms(now)],
+    )
+    .map_err(StoreError::sql("queue a ticket for the search index"))?;
     Ok(())
 }
 

@@ -85,6 +85,7 @@ impl Store {
                 now,
             )?;
             bump(tx, t.id, now)?;
+            bump(tx, new_id, now)?;
             load_ticket_by_id(tx, new_id)
         })
     }

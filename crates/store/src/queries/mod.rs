@@ -3,10 +3,12 @@
 
 mod audit;
 mod detail;
+mod history;
 mod list;
 
 pub use audit::AuditEntry;
 pub use detail::TicketDetail;
+pub use history::{History, HistoryEntry, HistoryOf};
 pub use list::{
     AgentLoad, AssigneeFilter, InboxCount, Page, Sort, TicketFilter, TicketPage, TicketSummary,
 };

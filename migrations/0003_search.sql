@@ -1,0 +1,15 @@
+-- 0003: the search index is derived data. Every ticket change queues the ticket here in the
+-- same transaction; a worker re-indexes queued tickets and only then deletes their rows, so a
+-- crash between the database commit and the index commit is repaired on the next drain.
+
+CREATE TABLE index_queue (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL,
+    at         INTEGER NOT NULL
+);
+CREATE INDEX index_queue_ticket ON index_queue(ticket_id);
+
+-- Sender history by domain ("everything from example.co.jp").
+ALTER TABLE messages ADD COLUMN from_domain TEXT
+    GENERATED ALWAYS AS (lower(substr(from_address, instr(from_address, '@') + 1))) VIRTUAL;
+CREATE INDEX messages_from_domain ON messages(from_domain, received_at);
