@@ -66,6 +66,8 @@ enum Command {
     Quarantine(cmd::mail::QuarantineCmd),
     /// Process quarantined mail again (after a fix or a raised limit).
     Reprocess(cmd::mail::ReprocessArgs),
+    /// Everything a customer (an address, their contact, or a whole domain) ever sent.
+    History(cmd::history::HistoryArgs),
     /// The audit log: the newest changes to tickets and to the team.
     Audit(cmd::audit::AuditArgs),
     /// Measure the store's queries on generated data (100k tickets by default).
@@ -108,6 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Report(c) => cmd::report::run(&mut ctx, c),
                 Command::Stats(a) => cmd::stats::run(&mut ctx, &a),
                 Command::Audit(a) => cmd::audit::run(&mut ctx, &a),
+                Command::History(a) => cmd::history::run(&mut ctx, &a),
                 Command::Sync(a) => cmd::sync::sync_once(&mut ctx, &a),
                 Command::Serve(a) => cmd::sync::serve(&mut ctx, &a),
                 Command::Import(a) => cmd::mail::import_cmd(&mut ctx, &a),

@@ -488,3 +488,64 @@ fn the_audit_log_shows_who_changed_what() {
     assert_eq!(label["after"], "請求");
     assert_eq!(label["actor_email"], "admin@example.test");
 }
+
+#[test]
+fn history_of_a_customer_and_of_a_domain() {
+    let h = Hako::init();
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@example.jp",
+        "--customer-name",
+        "山田太郎",
+        "--subject",
+        "一件目",
+        "--channel",
+        "email",
+    ]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "info",
+        "--customer",
+        "taro@example.jp",
+        "--subject",
+        "二件目",
+        "--channel",
+        "email",
+    ]);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "info",
+        "--customer",
+        "hanako@example.jp",
+        "--subject",
+        "別の人",
+        "--channel",
+        "email",
+    ]);
+    let entries = h.json(&["history", "taro@example.jp", "--json"]);
+    let subjects: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["二件目", "一件目"]);
+    let summary = h.json(&["history", "taro@example.jp", "--json", "--summary"]);
+    assert_eq!(summary["ticket_count"], 2);
+    assert_eq!(summary["contact"]["name"], "山田太郎");
+    let domain = h.json(&["history", "@example.jp", "--json"]);
+    assert_eq!(domain.as_array().unwrap().len(), 3);
+    let text = h.ok(&["history", "example.jp"]);
+    assert!(
+        text.contains("3 ticket(s)") && text.contains("別の人"),
+        "{text}"
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod contact;
+pub mod history;
 pub mod init;
 pub mod label;
 pub mod mail;
