@@ -6,7 +6,6 @@ use clap::Args;
 use hako_domain::EmailAddress;
 use hako_domain::text::truncate_width;
 use hako_store::HistoryOf;
-use serde_json::json;
 
 use crate::context::Ctx;
 use crate::output;

@@ -84,14 +84,10 @@ pub fn import_cmd(ctx: &mut Ctx, a: &ImportArgs) -> Result<()> {
         return output::json(&summary);
     }
     println!(
-        "import {}: {} read, {} new tickets, {} added to tickets, {} already stored, {} quarantined, {} skipped",
+        "import {}: {} read, {}",
         a.path.display(),
         summary.read,
-        summary.created,
-        summary.appended,
-        summary.duplicates,
-        summary.quarantined,
-        summary.skipped
+        summary.tally
     );
     Ok(())
 }

@@ -82,17 +82,7 @@ pub fn sync_once(ctx: &mut Ctx, a: &SyncArgs) -> Result<()> {
         output::json(&reports)?;
     } else {
         for r in &reports {
-            println!(
-                "inbox {} folder {}: {} fetched, {} new tickets, {} added to tickets, {} already stored, {} quarantined, {} skipped",
-                r.inbox,
-                r.folder,
-                r.fetched,
-                r.created,
-                r.appended,
-                r.duplicates,
-                r.quarantined,
-                r.skipped
-            );
+            println!("{r}");
         }
     }
     if !failed.is_empty() {

@@ -5,14 +5,14 @@
 
 use hako_domain::{InboxId, Timestamp};
 use hako_store::StoreError;
-use hako_store::ingest::{Outcome, Source};
+use hako_store::ingest::Source;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-use crate::pipeline::{Ingestor, prepare};
+use crate::pipeline::{Ingestor, Tally, prepare};
 
 /// Mails per transaction: large enough to amortise the commit, small enough that a crash
 /// repeats little.
@@ -90,23 +90,8 @@ pub struct Progress {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
     pub read: u64,
-    pub created: u64,
-    pub appended: u64,
-    pub duplicates: u64,
-    pub quarantined: u64,
-    pub skipped: u64,
-}
-
-impl ImportSummary {
-    fn count(&mut self, o: &Outcome) {
-        match o {
-            Outcome::Created { .. } => self.created += 1,
-            Outcome::Appended { .. } => self.appended += 1,
-            Outcome::Duplicate { .. } | Outcome::AlreadySeen => self.duplicates += 1,
-            Outcome::Quarantined { .. } => self.quarantined += 1,
-            Outcome::Skipped { .. } => self.skipped += 1,
-        }
-    }
+    #[serde(flatten)]
+    pub tally: Tally,
 }
 
 /// Imports every mail of `source` into `inbox`.
@@ -124,7 +109,7 @@ pub fn import(
             path: path.clone(),
             source: e,
         })?;
-        outcomes.iter().for_each(|o| summary.count(o));
+        outcomes.iter().for_each(|o| summary.tally.count(o));
         batch.clear();
         Ok::<_, ImportError>(())
     };

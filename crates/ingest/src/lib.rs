@@ -7,5 +7,5 @@ pub mod import;
 pub mod pipeline;
 pub mod sync;
 
-pub use pipeline::{Ingestor, prepare, settings};
+pub use pipeline::{Ingestor, Tally, prepare, settings};
 pub use sync::{PassReport, SyncError, Syncer};

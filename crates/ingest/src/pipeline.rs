@@ -137,6 +137,38 @@ fn to_store(raw: &[u8], p: ParsedMessage, imported: bool) -> ParsedMail {
     }
 }
 
+/// What became of a run of mails, counted by outcome (imports and sync passes report it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub created: u64,
+    pub appended: u64,
+    pub duplicates: u64,
+    pub quarantined: u64,
+    pub skipped: u64,
+}
+
+impl Tally {
+    pub fn count(&mut self, o: &Outcome) {
+        match o {
+            Outcome::Created { .. } => self.created += 1,
+            Outcome::Appended { .. } => self.appended += 1,
+            Outcome::Duplicate { .. } | Outcome::AlreadySeen => self.duplicates += 1,
+            Outcome::Quarantined { .. } => self.quarantined += 1,
+            Outcome::Skipped { .. } => self.skipped += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} new tickets, {} added to tickets, {} already stored, {} quarantined, {} skipped",
+            self.created, self.appended, self.duplicates, self.quarantined, self.skipped
+        )
+    }
+}
+
 /// The threading policy and parser limits from the config's `[ingest]` table.
 pub fn settings(config: &hako_config::Config) -> (ThreadingPolicy, Limits) {
     let i = &config.ingest;

@@ -8,7 +8,7 @@
 use chrono::{Duration as Span, Utc};
 use hako_config::{AfterIngest, Config, ImapConfig, InboxConfig, InitialImport};
 use hako_domain::InboxId;
-use hako_store::ingest::{Lease, MailboxId, Outcome, Source};
+use hako_store::ingest::{Lease, MailboxId, Source};
 use hako_store::{Store, StoreError};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use thiserror::Error;
 use tokio::sync::watch;
 
 use crate::imap::{self, Client, IdleOutcome, ImapError};
-use crate::pipeline::{Ingestor, prepare, settings};
+use crate::pipeline::{Ingestor, Tally, prepare, settings};
 
 /// How long a lease lasts without renewal: longer than one IDLE wait, so a live syncer never
 /// loses it, short enough that a crashed one is replaced soon.
@@ -65,23 +65,26 @@ pub struct PassReport {
     pub inbox: String,
     pub folder: String,
     pub fetched: u64,
-    pub created: u64,
-    pub appended: u64,
-    pub duplicates: u64,
-    pub quarantined: u64,
-    pub skipped: u64,
+    #[serde(flatten)]
+    pub tally: Tally,
     pub uidvalidity_changed: bool,
 }
 
-impl PassReport {
-    fn count(&mut self, o: &Outcome) {
-        match o {
-            Outcome::Created { .. } => self.created += 1,
-            Outcome::Appended { .. } => self.appended += 1,
-            Outcome::Duplicate { .. } | Outcome::AlreadySeen => self.duplicates += 1,
-            Outcome::Quarantined { .. } => self.quarantined += 1,
-            Outcome::Skipped { .. } => self.skipped += 1,
-        }
+impl std::fmt::Display for PassReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "inbox {} folder {}: {} fetched, {}{}",
+            self.inbox,
+            self.folder,
+            self.fetched,
+            self.tally,
+            if self.uidvalidity_changed {
+                " (UIDVALIDITY changed: rescanned)"
+            } else {
+                ""
+            }
+        )
     }
 }
 
@@ -311,7 +314,7 @@ impl Syncer {
                     i.persist(&mails)
                 })
                 .await?;
-            outcomes.iter().for_each(|o| report.count(o));
+            outcomes.iter().for_each(|o| report.tally.count(o));
             // Only now, with the mail committed, may the server copy change.
             self.act(client, v, chunk).await?;
             self.take_lease().await?;
@@ -398,22 +401,7 @@ impl Syncer {
         loop {
             let r = self.pass(&mut client).await?;
             if r.fetched > 0 || r.uidvalidity_changed {
-                log(format!(
-                    "inbox {} folder {}: {} fetched, {} new tickets, {} added, {} duplicates, \
-                     {} quarantined{}",
-                    r.inbox,
-                    r.folder,
-                    r.fetched,
-                    r.created,
-                    r.appended,
-                    r.duplicates,
-                    r.quarantined,
-                    if r.uidvalidity_changed {
-                        " (UIDVALIDITY changed: rescanned)"
-                    } else {
-                        ""
-                    }
-                ));
+                log(r.to_string());
             }
             let stopped = async {
                 let _ = stop.changed().await;

@@ -145,13 +145,7 @@ impl MailServers {
         flags: Option<&str>,
     ) -> Result<(), MailError> {
         let work = async {
-            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
-            let mut client = Client::new(tcp);
-            client.read_response().await?.ok_or(MailError::NoGreeting)?;
-            let mut session = client
-                .login(user, &self.password)
-                .await
-                .map_err(|(e, _)| e)?;
+            let mut session = self.login(user).await?;
             // A folder left by an earlier run: ignore "does not exist".
             let _ = session.delete(folder).await;
             session.create(folder).await?;
@@ -180,13 +174,7 @@ impl MailServers {
         messages: &[Vec<u8>],
     ) -> Result<(), MailError> {
         let work = async {
-            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
-            let mut client = Client::new(tcp);
-            client.read_response().await?.ok_or(MailError::NoGreeting)?;
-            let mut session = client
-                .login(user, &self.password)
-                .await
-                .map_err(|(e, _)| e)?;
+            let mut session = self.login(user).await?;
             for m in messages {
                 session.append(folder, None, None, m).await?;
             }
@@ -199,19 +187,24 @@ impl MailServers {
     /// How many messages in `user`'s `folder` are not `\\Seen` (UID SEARCH UNSEEN).
     pub async fn imap_unseen(&self, user: &str, folder: &str) -> Result<usize, MailError> {
         let work = async {
-            let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
-            let mut client = Client::new(tcp);
-            client.read_response().await?.ok_or(MailError::NoGreeting)?;
-            let mut session = client
-                .login(user, &self.password)
-                .await
-                .map_err(|(e, _)| e)?;
+            let mut session = self.login(user).await?;
             session.examine(folder).await?;
             let unseen = session.uid_search("UNSEEN").await?.len();
             session.logout().await?;
             Ok(unseen)
         };
         with_timeout(work).await
+    }
+
+    /// A logged-in plain-IMAP session as `user`.
+    async fn login(&self, user: &str) -> Result<async_imap::Session<TcpStream>, MailError> {
+        let tcp = TcpStream::connect((self.host.as_str(), self.imap_port)).await?;
+        let mut client = Client::new(tcp);
+        client.read_response().await?.ok_or(MailError::NoGreeting)?;
+        Ok(client
+            .login(user, &self.password)
+            .await
+            .map_err(|(e, _)| e)?)
     }
 
     fn smtp(&self) -> AsyncSmtpTransport<Tokio1Executor> {
