@@ -13,3 +13,7 @@ CREATE INDEX index_queue_ticket ON index_queue(ticket_id);
 ALTER TABLE messages ADD COLUMN from_domain TEXT
     GENERATED ALWAYS AS (lower(substr(from_address, instr(from_address, '@') + 1))) VIRTUAL;
 CREATE INDEX messages_from_domain ON messages(from_domain, received_at);
+
+-- Lists over every status ("all tickets with label X", search results by date): newest
+-- activity first without a sort (BENCHMARKS.md, label search over all statuses).
+CREATE INDEX tickets_activity ON tickets(last_activity_at) WHERE merged_into IS NULL;
