@@ -8,6 +8,8 @@ CREATE TABLE index_queue (
     at         INTEGER NOT NULL
 );
 CREATE INDEX index_queue_ticket ON index_queue(ticket_id);
+-- A database from before this migration has no index yet: queue every ticket.
+INSERT INTO index_queue (ticket_id, at) SELECT id, 0 FROM tickets;
 
 -- Sender history by domain ("everything from example.co.jp").
 ALTER TABLE messages ADD COLUMN from_domain TEXT

@@ -1,7 +1,10 @@
 //! `hako bench`: generates a store (100k tickets, 500k messages by default) and times the
 //! queries behind the inbox view, the per-agent load and the weekly label report against
 //! their targets. A benchmark, not a test: it exits 0 even when a target is missed, and says
-//! so plainly.
+//! so plainly. `hako bench corpus` writes the ingest benchmark's generated Maildir instead
+//! (see `corpus`).
+
+mod corpus;
 
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
@@ -21,7 +24,11 @@ const LIST_TARGET_MS: f64 = 5.0;
 const REPORT_TARGET_MS: f64 = 200.0;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// Without a suite: the store benchmark, with the options below.
+    #[command(subcommand)]
+    pub suite: Option<Suite>,
     /// Tickets to generate.
     #[arg(long, default_value_t = 100_000)]
     pub tickets: u64,
@@ -41,6 +48,13 @@ pub struct BenchArgs {
     /// Print the results as one JSON array (machine details go to stderr).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Suite {
+    /// Write a generated support mailbox (Japanese and English, threads, attachments) as a
+    /// Maildir: the input of scripts/bench-ingest.
+    Corpus(corpus::CorpusArgs),
 }
 
 /// One measured query.
@@ -75,6 +89,9 @@ impl Drop for TempDb {
 }
 
 pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
+    if let Some(Suite::Corpus(c)) = &args.suite {
+        return corpus::run(c);
+    }
     anyhow::ensure!(args.iterations > 0, "--iterations must be at least 1");
     // Declared before the store so the store closes first and the files can go.
     let (_temp, path) = match &args.db {

@@ -5,6 +5,7 @@
 mod bench;
 mod cmd;
 mod context;
+mod indexer;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -66,6 +67,13 @@ enum Command {
     Quarantine(cmd::mail::QuarantineCmd),
     /// Process quarantined mail again (after a fix or a raised limit).
     Reprocess(cmd::mail::ReprocessArgs),
+    /// Full-text search (Japanese and English) with operators; results are tickets.
+    Search(cmd::search::SearchArgs),
+    /// Rebuild the search index from the database.
+    Reindex(cmd::search::ReindexArgs),
+    /// The search index: check it against the database.
+    #[command(subcommand)]
+    Index(cmd::search::IndexCmd),
     /// Everything a customer (an address, their contact, or a whole domain) ever sent.
     History(cmd::history::HistoryArgs),
     /// The audit log: the newest changes to tickets and to the team.
@@ -111,6 +119,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Stats(a) => cmd::stats::run(&mut ctx, &a),
                 Command::Audit(a) => cmd::audit::run(&mut ctx, &a),
                 Command::History(a) => cmd::history::run(&mut ctx, &a),
+                Command::Search(a) => cmd::search::search(&mut ctx, &a),
+                Command::Reindex(a) => cmd::search::reindex(&mut ctx, &a),
+                Command::Index(c) => cmd::search::index_cmd(&mut ctx, c),
                 Command::Sync(a) => cmd::sync::sync_once(&mut ctx, &a),
                 Command::Serve(a) => cmd::sync::serve(&mut ctx, &a),
                 Command::Import(a) => cmd::mail::import_cmd(&mut ctx, &a),

@@ -1,97 +1,10 @@
 //! The `hako` binary end to end on a fresh data folder: the admin's and scripts' view.
 //! Each test gets its own folder and config, so they run in parallel.
 
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-struct Hako {
-    dir: tempfile::TempDir,
-}
-
-impl Hako {
-    /// A config with two inboxes in a temporary folder, and `hako init` run with an admin.
-    fn init() -> Hako {
-        let h = Hako::with_config(&format!(
-            r#"
-data_dir = "{data}"
-timezone = "Asia/Tokyo"
-[[inbox]]
-name = "support"
-address = "support@example.test"
-display_name = "Example Support"
-[[inbox]]
-name = "info"
-address = "info@example.test"
-display_name = "Example Info"
-"#,
-            data = "DATA"
-        ));
-        let out = h.run_env(
-            &["init", "--admin-email", "admin@example.test"],
-            &[("HAKO_ADMIN_PASSWORD", "admin-password-1")],
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
-        h
-    }
-
-    fn with_config(toml: &str) -> Hako {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let toml = toml.replace("DATA", data.to_str().unwrap());
-        std::fs::write(dir.path().join("hako.toml"), toml).unwrap();
-        Hako { dir }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("hako.toml")
-    }
-
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_hako"));
-        c.arg("--config").arg(self.config()).args(args);
-        c.env_remove("HAKO_CONFIG").env_remove("HAKO_ACTOR");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run_env(args, &[]);
-        assert!(
-            out.status.success(),
-            "hako {args:?} failed: {}",
-            stderr(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    /// Runs a command that must fail; returns its one-line error.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run_env(args, &[]);
-        assert!(!out.status.success(), "hako {args:?} succeeded");
-        let err = stderr(&out);
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        err
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn numbers(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["number"].as_i64().unwrap())
-        .collect()
-}
+use common::{Hako, numbers, stderr};
+use std::process::Command;
 
 #[test]
 fn a_day_of_work_from_the_command_line() {

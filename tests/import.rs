@@ -1,58 +1,16 @@
 //! `hako import`, the quarantine and `hako reprocess` end to end on files, as an admin moving
 //! from another tool would use them.
 
-use serde_json::Value;
-use std::process::{Command, Output};
+mod common;
 
-struct Hako {
-    dir: tempfile::TempDir,
-}
+use common::Hako;
 
-impl Hako {
-    fn new(extra: &str) -> Hako {
-        let dir = tempfile::tempdir().unwrap();
-        let config = format!(
-            r#"data_dir = {:?}
-timezone = "Asia/Tokyo"
-{extra}
-[[inbox]]
-name = "support"
-address = "support@example.test"
-display_name = "Support"
-"#,
-            dir.path().join("data").to_str().unwrap()
-        );
-        std::fs::write(dir.path().join("hako.toml"), config).unwrap();
-        let h = Hako { dir };
-        h.ok(&["init"], &[]);
-        h
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_hako"));
-        c.arg("--config")
-            .arg(self.dir.path().join("hako.toml"))
-            .args(args);
-        c.env_remove("HAKO_CONFIG").env_remove("HAKO_ACTOR");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> String {
-        let out = self.run(args, env);
-        assert!(
-            out.status.success(),
-            "hako {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
-        serde_json::from_str(&self.ok(args, env)).unwrap()
-    }
+/// One inbox, no mail servers; `extra` goes at the top level (e.g. an `[ingest]` table).
+fn hako(extra: &str) -> Hako {
+    Hako::init_with(&format!(
+        "data_dir = \"DATA\"\ntimezone = \"Asia/Tokyo\"\n{extra}\n[[inbox]]\nname = \"support\"\n\
+         address = \"support@example.test\"\ndisplay_name = \"Support\"\n"
+    ))
 }
 
 fn mail(i: usize, subject: &str, reply_to: Option<usize>) -> String {
@@ -82,7 +40,7 @@ fn many_parts(parts: usize) -> String {
 
 #[test]
 fn an_mbox_imports_into_threads_once_and_a_poison_mail_waits_in_quarantine() {
-    let h = Hako::new("[ingest]\nmax_parts = 50");
+    let h = hako("[ingest]\nmax_parts = 50");
     let mbox = h.dir.path().join("old.mbox");
     let mut text = String::new();
     for (i, m) in [
@@ -98,7 +56,7 @@ fn an_mbox_imports_into_threads_once_and_a_poison_mail_waits_in_quarantine() {
     }
     std::fs::write(&mbox, text).unwrap();
     let path = mbox.to_str().unwrap();
-    let summary = h.json(&["import", path, "--inbox", "support", "--json"], &[]);
+    let summary = h.json(&["import", path, "--inbox", "support", "--json"]);
     assert_eq!(summary["read"], 4, "{summary}");
     assert_eq!(summary["created"], 2, "{summary}");
     assert_eq!(
@@ -107,7 +65,7 @@ fn an_mbox_imports_into_threads_once_and_a_poison_mail_waits_in_quarantine() {
     );
     assert_eq!(summary["quarantined"], 1, "{summary}");
 
-    let q = h.json(&["quarantine", "list", "--json"], &[]);
+    let q = h.json(&["quarantine", "list", "--json"]);
     let q = q.as_array().unwrap();
     assert_eq!(q.len(), 1);
     let reason = q[0]["reason"].as_str().unwrap();
@@ -118,36 +76,36 @@ fn an_mbox_imports_into_threads_once_and_a_poison_mail_waits_in_quarantine() {
     );
 
     // Importing the same file again stores nothing twice.
-    let again = h.json(&["import", path, "--inbox", "support", "--json"], &[]);
+    let again = h.json(&["import", path, "--inbox", "support", "--json"]);
     assert_eq!(again["created"], 0, "{again}");
     assert_eq!(again["appended"], 0, "{again}");
     assert_eq!(again["duplicates"], 3, "{again}");
 
     // Still refused with the old limit: the same entry, not a second one.
-    h.ok(&["reprocess", "--all"], &[]);
+    h.ok(&["reprocess", "--all"]);
     assert_eq!(
-        h.json(&["quarantine", "list", "--all", "--json"], &[])
+        h.json(&["quarantine", "list", "--all", "--json"])
             .as_array()
             .unwrap()
             .len(),
         1
     );
     // An admin raises the limit (here by environment) and replays it.
-    let out = h.ok(
+    let out = h.ok_env(
         &["reprocess", "--all"],
         &[("HAKO_INGEST__MAX_PARTS", "5000")],
     );
     assert!(out.contains("created"), "{out}");
     assert!(
-        h.json(&["quarantine", "list", "--json"], &[])
+        h.json(&["quarantine", "list", "--json"])
             .as_array()
             .unwrap()
             .is_empty()
     );
-    let stats = h.json(&["stats", "--json"], &[]);
+    let stats = h.json(&["stats", "--json"]);
     assert_eq!(stats["tickets"], 3);
     assert_eq!(stats["messages"], 4);
-    let tickets = h.json(&["tickets", "list", "--status", "all", "--json"], &[]);
+    let tickets = h.json(&["tickets", "list", "--status", "all", "--json"]);
     let invoice = tickets
         .as_array()
         .unwrap()
@@ -159,7 +117,7 @@ fn an_mbox_imports_into_threads_once_and_a_poison_mail_waits_in_quarantine() {
 
 #[test]
 fn a_maildir_imports_and_its_mail_is_marked_as_imported() {
-    let h = Hako::new("");
+    let h = hako("");
     let md = h.dir.path().join("Maildir");
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(md.join(sub)).unwrap();
@@ -174,17 +132,17 @@ fn a_maildir_imports_and_its_mail_is_marked_as_imported() {
         mail(2, "Re: Hello", Some(1)),
     )
     .unwrap();
-    let out = h.ok(&["import", md.to_str().unwrap(), "--inbox", "support"], &[]);
+    let out = h.ok(&["import", md.to_str().unwrap(), "--inbox", "support"]);
     assert!(
         out.contains("2 read, 1 new tickets, 1 added to tickets"),
         "{out}"
     );
-    let t = h.json(&["ticket", "show", "1001", "--json"], &[]);
+    let t = h.json(&["ticket", "show", "1001", "--json"]);
     let msgs = t["messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 2);
     // Thread order follows the Maildir delivery times.
     assert_eq!(msgs[0]["subject"], "Hello");
-    let err = h.run(&["import", "/nonexistent/x", "--inbox", "support"], &[]);
+    let err = h.run(&["import", "/nonexistent/x", "--inbox", "support"]);
     assert!(!err.status.success());
     assert!(String::from_utf8_lossy(&err.stderr).contains("/nonexistent/x"));
 }

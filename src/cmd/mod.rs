@@ -7,6 +7,7 @@ pub mod init;
 pub mod label;
 pub mod mail;
 pub mod report;
+pub mod search;
 pub mod stats;
 pub mod sync;
 pub mod ticket;

@@ -94,6 +94,7 @@ pub fn sync_once(ctx: &mut Ctx, a: &SyncArgs) -> Result<()> {
 pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
     let syncers = syncers(ctx, None)?;
     let db = db_path(&ctx.config);
+    let config = ctx.config.clone();
     let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|line| {
         eprintln!("{} {line}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
     });
@@ -126,6 +127,28 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                    _ = rx.changed() => return,
+                }
+            }
+        }));
+        // The search index follows the database: drain its queue every two seconds.
+        let (mut rx, index_log, config) = (stop_rx.clone(), log.clone(), config.clone());
+        tasks.push(tokio::spawn(async move {
+            let opened = Store::open(&crate::context::db_path(&config))
+                .map_err(anyhow::Error::from)
+                .and_then(|s| Ok((s, crate::indexer::open(&config)?)));
+            let (mut store, index) = match opened {
+                Ok(x) => x,
+                Err(e) => return index_log(format!("search indexing disabled: {e:#}")),
+            };
+            loop {
+                match tokio::task::block_in_place(|| crate::indexer::drain(&mut store, &index)) {
+                    Ok(0) => {}
+                    Ok(n) => index_log(format!("search index: {n} ticket(s) updated")),
+                    Err(e) => index_log(format!("search index: {e:#}")),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
                     _ = rx.changed() => return,
                 }
             }

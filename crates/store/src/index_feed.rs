@@ -75,6 +75,14 @@ impl Store {
             .map_err(StoreError::sql("count the index queue"))
     }
 
+    /// Every ticket row, merged pointers included (the size of a rebuild).
+    pub fn ticket_rows(&self) -> Result<u64> {
+        self.read()
+            .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(StoreError::sql("count tickets"))
+    }
+
     /// Ticket ids in order, for rebuilding the index in batches (`after` the last one seen).
     pub fn ticket_ids_after(&self, after: i64, limit: u32) -> Result<Vec<TicketId>> {
         self.read()

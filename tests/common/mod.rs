@@ -1,0 +1,128 @@
+//! Running the `hako` binary in tests: a temporary folder with a config and a data folder,
+//! and helpers that run commands and read their output, JSON and one-line errors.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+pub struct Hako {
+    pub dir: tempfile::TempDir,
+}
+
+/// Two inboxes, support@ and info@, without mail servers.
+pub const TWO_INBOXES: &str = r#"
+data_dir = "DATA"
+timezone = "Asia/Tokyo"
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Example Support"
+[[inbox]]
+name = "info"
+address = "info@example.test"
+display_name = "Example Info"
+"#;
+
+impl Hako {
+    /// A temporary folder with `toml` as its config; `DATA` in it names the data folder.
+    pub fn with_config(toml: &str) -> Hako {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let toml = toml.replace("DATA", data.to_str().unwrap());
+        std::fs::write(dir.path().join("hako.toml"), toml).unwrap();
+        Hako { dir }
+    }
+
+    /// `with_config`, then `hako init` with an admin (admin@example.test).
+    pub fn init_with(toml: &str) -> Hako {
+        let h = Hako::with_config(toml);
+        h.ok_env(
+            &["init", "--admin-email", "admin@example.test"],
+            &[("HAKO_ADMIN_PASSWORD", "admin-password-1")],
+        );
+        h
+    }
+
+    /// The usual set-up: two inboxes, initialised, an admin.
+    pub fn init() -> Hako {
+        Hako::init_with(TWO_INBOXES)
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("hako.toml")
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// `hako --config … ARGS` with a clean environment for hako's own variables.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_hako"));
+        c.arg("--config").arg(self.config()).args(args);
+        c.env_remove("HAKO_CONFIG").env_remove("HAKO_ACTOR");
+        c
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = self.command(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    pub fn ok_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = self.run_env(args, env);
+        assert!(
+            out.status.success(),
+            "hako {args:?} failed: {}",
+            stderr(&out)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.ok_env(args, &[])
+    }
+
+    pub fn json_env(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
+        serde_json::from_str(&self.ok_env(args, env)).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        self.json_env(args, &[])
+    }
+
+    /// Runs a command that must fail; returns its one-line error.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "hako {args:?} succeeded");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        err
+    }
+
+    pub fn stats(&self) -> Value {
+        self.json(&["stats", "--json"])
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The `number` of every ticket in a JSON array.
+pub fn numbers(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_i64().unwrap())
+        .collect()
+}
