@@ -152,18 +152,7 @@ fn split_merge_and_snooze_from_the_command_line() {
         "--json",
     ]);
     assert_eq!(t["number"], 1001);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "taro@customer.test",
-        "--subject",
-        "again",
-        "--body",
-        "same question",
-    ]);
+    h.phone_ticket("support", "taro@customer.test", "again", "same question");
     h.ok(&["ticket", "merge", "1002", "--into", "1001"]);
     let merged = h.json(&["ticket", "show", "1001", "--json"]);
     let msgs = merged["messages"].as_array().unwrap();
@@ -204,16 +193,7 @@ fn label_report_formats_agree() {
         "--label",
         "請求",
     ]);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "info",
-        "--customer",
-        "b@customer.test",
-        "--subject",
-        "b",
-    ]);
+    h.phone_ticket("info", "b@customer.test", "b", "");
     let json = h.json(&["report", "labels", "--format", "json"]);
     let weeks = json.as_array().unwrap();
     assert_eq!(weeks.len(), 8, "eight weeks by default, ending this week");
@@ -267,16 +247,7 @@ fn errors_name_the_object_and_exit_non_zero() {
         .contains("#1001")
     );
     assert!(h.fails(&["ticket", "take", "1001"]).contains("--as"));
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "a@customer.test",
-        "--subject",
-        "a",
-    ]);
+    h.phone_ticket("support", "a@customer.test", "a", "");
     let err = h.fails(&[
         "ticket",
         "assign",
@@ -341,16 +312,7 @@ fn a_contact_with_two_addresses_has_one_history() {
         "--subject",
         "from work",
     ]);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "info",
-        "--customer",
-        "taro@home.test",
-        "--subject",
-        "from home",
-    ]);
+    h.phone_ticket("info", "taro@home.test", "from home", "");
     h.ok(&["contact", "link", "taro@work.test", "taro@home.test"]);
     let c = h.json(&["contact", "show", "taro@home.test", "--json"]);
     assert_eq!(c["contact"]["name"], "山田太郎");
@@ -366,16 +328,7 @@ fn a_contact_with_two_addresses_has_one_history() {
 fn the_audit_log_shows_who_changed_what() {
     let h = Hako::init();
     h.ok(&["--as", "admin@example.test", "label", "add", "請求"]);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "a@customer.test",
-        "--subject",
-        "a",
-    ]);
+    h.phone_ticket("support", "a@customer.test", "a", "");
     h.ok(&[
         "--as",
         "admin@example.test",
@@ -419,30 +372,8 @@ fn history_of_a_customer_and_of_a_domain() {
         "--channel",
         "email",
     ]);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "info",
-        "--customer",
-        "taro@example.jp",
-        "--subject",
-        "二件目",
-        "--channel",
-        "email",
-    ]);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "info",
-        "--customer",
-        "hanako@example.jp",
-        "--subject",
-        "別の人",
-        "--channel",
-        "email",
-    ]);
+    h.email_ticket("info", "taro@example.jp", "二件目", "");
+    h.email_ticket("info", "hanako@example.jp", "別の人", "");
     let entries = h.json(&["history", "taro@example.jp", "--json"]);
     let subjects: Vec<&str> = entries
         .as_array()

@@ -6,66 +6,43 @@ mod common;
 use common::{Hako, numbers};
 use serde_json::Value;
 
-fn new_ticket(h: &Hako, inbox: &str, customer: &str, subject: &str, body: &str) {
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        inbox,
-        "--customer",
-        customer,
-        "--subject",
-        subject,
-        "--body",
-        body,
-        "--channel",
-        "email",
-    ]);
-}
-
 fn search(h: &Hako, query: &str) -> Vec<i64> {
     numbers(&h.json(&["search", query, "--json"]))
 }
 
 fn fixture() -> Hako {
     let h = Hako::init();
-    new_ticket(
-        &h,
+    h.email_ticket(
         "support",
         "taro@example.jp",
         "車検の予約",
         "来週の車検を予約したいです。",
     );
-    new_ticket(
-        &h,
+    h.email_ticket(
         "support",
         "hanako@example.jp",
         "請求書の再発行",
         "請求書を再発行してください。",
     );
-    new_ticket(
-        &h,
+    h.email_ticket(
         "info",
         "alice@example.com",
         "Invoice question",
         "Where is my invoice for October?",
     );
-    new_ticket(
-        &h,
+    h.email_ticket(
         "info",
         "bob@example.com",
         "Pricing",
         "It involves a voice plan and extra ice.",
     );
-    new_ticket(
-        &h,
+    h.email_ticket(
         "support",
         "kana@example.jp",
         "ｶﾙﾓの件",
         "10時〜12時に電話ください",
     );
-    new_ticket(
-        &h,
+    h.email_ticket(
         "support",
         "req@example.jp",
         "要求",
@@ -134,8 +111,7 @@ fn ticket_changes_reach_the_index_and_agents_see_only_their_inboxes() {
 fn a_crash_between_the_database_and_the_index_is_repaired() {
     let h = Hako::init();
     // The ticket is committed and queued; the index has not seen it ("crash" here).
-    new_ticket(
-        &h,
+    h.email_ticket(
         "support",
         "taro@example.jp",
         "お問い合わせ",

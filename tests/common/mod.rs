@@ -109,6 +109,33 @@ impl Hako {
         err
     }
 
+    /// `hako ticket new` for a customer address, as a mail would create it.
+    pub fn email_ticket(&self, inbox: &str, customer: &str, subject: &str, body: &str) {
+        self.new_ticket("email", inbox, customer, subject, body);
+    }
+
+    /// `hako ticket new` with the CLI's default channel (a phone call).
+    pub fn phone_ticket(&self, inbox: &str, customer: &str, subject: &str, body: &str) {
+        self.new_ticket("phone", inbox, customer, subject, body);
+    }
+
+    fn new_ticket(&self, channel: &str, inbox: &str, customer: &str, subject: &str, body: &str) {
+        self.ok(&[
+            "ticket",
+            "new",
+            "--inbox",
+            inbox,
+            "--customer",
+            customer,
+            "--subject",
+            subject,
+            "--body",
+            body,
+            "--channel",
+            channel,
+        ]);
+    }
+
     pub fn stats(&self) -> Value {
         self.json(&["stats", "--json"])
     }
