@@ -371,7 +371,20 @@ fn with_serve_running_new_mail_becomes_a_ticket_within_two_seconds() {
     block_on(mail_servers().imap_append("support@example.test", &folder, &mails(&folder, 5..6)))
         .unwrap();
     let took = wait_until(Duration::from_secs(30), || h.stats()["messages"] == 2);
+    // serve also keeps the search index current (it holds the index writer, so `hako
+    // search` only reads here).
+    let found = wait_until(Duration::from_secs(30), || {
+        h.json(&["search", "よろしくお願いします", "--json"])
+            .as_array()
+            .unwrap()
+            .len()
+            == 2
+    });
     let log = stop(server);
+    assert!(
+        found.is_some(),
+        "serve did not index the mail; it said:\n{log}"
+    );
     let took = took.unwrap_or_else(|| panic!("the new mail never arrived; serve said:\n{log}"));
     assert!(
         took <= Duration::from_secs(2),
