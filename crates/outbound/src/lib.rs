@@ -1,0 +1,10 @@
+//! hako's outgoing mail. For now: composing a reply (`compose`) — who it goes to, its
+//! subject, its threading headers and its signed Message-ID — with the safety rules that keep
+//! hako from mailing a robot, itself, or a forged header. The outbox, SMTP worker and
+//! templates come next.
+
+pub mod compose;
+pub mod recipients;
+pub mod subject;
+
+pub use compose::{ComposeError, Composed, Reply, compose};
