@@ -44,10 +44,16 @@ pub enum Action {
     PasswordChanged,
     LabelCreated,
     ContactsLinked,
+    /// A reply entered the outbox (queued, scheduled).
+    ReplyQueued,
+    ReplySent,
+    /// A send attempt failed; `after` holds the server's answer.
+    ReplyFailed,
+    ReplyCancelled,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 24] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -68,6 +74,10 @@ impl Action {
         Action::PasswordChanged,
         Action::LabelCreated,
         Action::ContactsLinked,
+        Action::ReplyQueued,
+        Action::ReplySent,
+        Action::ReplyFailed,
+        Action::ReplyCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +102,10 @@ impl Action {
             Action::PasswordChanged => "password_changed",
             Action::LabelCreated => "label_created",
             Action::ContactsLinked => "contacts_linked",
+            Action::ReplyQueued => "reply_queued",
+            Action::ReplySent => "reply_sent",
+            Action::ReplyFailed => "reply_failed",
+            Action::ReplyCancelled => "reply_cancelled",
         }
     }
 

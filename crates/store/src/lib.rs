@@ -14,6 +14,7 @@ mod index_feed;
 pub mod ingest;
 mod migrate;
 mod ops;
+pub mod outbox;
 mod queries;
 mod report;
 mod stats;

@@ -8,18 +8,12 @@ use std::path::Path;
 use crate::{Result, StoreError};
 
 /// (version, name, SQL). Append only; never edit a migration that has shipped.
+#[rustfmt::skip]
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../../migrations/0001_init.sql")),
-    (
-        2,
-        "ingest",
-        include_str!("../../../migrations/0002_ingest.sql"),
-    ),
-    (
-        3,
-        "search",
-        include_str!("../../../migrations/0003_search.sql"),
-    ),
+    (2, "ingest", include_str!("../../../migrations/0002_ingest.sql")),
+    (3, "search", include_str!("../../../migrations/0003_search.sql")),
+    (4, "outbox", include_str!("../../../migrations/0004_outbox.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {

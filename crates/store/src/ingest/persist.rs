@@ -200,6 +200,23 @@ fn thread_in(
         .sender
         .as_deref()
         .is_some_and(|s| ours.iter().any(|(a, _)| a == s));
+    // Our own reply, sent by hako and now seen again (a Sent folder, a Bcc to ourselves):
+    // it is already on its ticket under the same Message-ID.
+    if from_us && let Some(mid) = &parsed.message.message_id {
+        let sent: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM messages WHERE message_id = ?1 AND direction = 'outgoing' LIMIT 1",
+                [mid],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::sql("look for our own sent mail"))?;
+        if let Some(id) = sent {
+            return Ok(Outcome::Duplicate {
+                message: MessageId(id),
+            });
+        }
+    }
     let mut message = parsed.message.clone();
     message.direction = if from_us {
         Direction::Outgoing
