@@ -67,6 +67,11 @@ enum Command {
     Quarantine(cmd::mail::QuarantineCmd),
     /// Process quarantined mail again (after a fix or a raised limit).
     Reprocess(cmd::mail::ReprocessArgs),
+    /// Reply to a ticket's customer through the outbox (sent after the undo window).
+    Reply(cmd::reply::ReplyArgs),
+    /// Replies waiting, retrying or failed: list, cancel, retry, flush.
+    #[command(subcommand)]
+    Outbox(cmd::reply::OutboxCmd),
     /// Full-text search (Japanese and English) with operators; results are tickets.
     Search(cmd::search::SearchArgs),
     /// Rebuild the search index from the database.
@@ -120,6 +125,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Audit(a) => cmd::audit::run(&mut ctx, &a),
                 Command::History(a) => cmd::history::run(&mut ctx, &a),
                 Command::Search(a) => cmd::search::search(&mut ctx, &a),
+                Command::Reply(a) => cmd::reply::reply(&mut ctx, &a),
+                Command::Outbox(c) => cmd::reply::outbox(&mut ctx, c),
                 Command::Reindex(a) => cmd::search::reindex(&mut ctx, &a),
                 Command::Index(c) => cmd::search::index_cmd(&mut ctx, c),
                 Command::Sync(a) => cmd::sync::sync_once(&mut ctx, &a),

@@ -6,6 +6,7 @@ pub mod history;
 pub mod init;
 pub mod label;
 pub mod mail;
+pub mod reply;
 pub mod report;
 pub mod search;
 pub mod stats;

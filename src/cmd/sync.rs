@@ -48,7 +48,7 @@ fn syncers(ctx: &Ctx, only: Option<&str>) -> Result<Vec<Syncer>> {
     Ok(out)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -95,6 +95,7 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
     let syncers = syncers(ctx, None)?;
     let db = db_path(&ctx.config);
     let config = ctx.config.clone();
+    let config_out = ctx.config.clone();
     let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|line| {
         eprintln!("{} {line}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
     });
@@ -146,6 +147,32 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                     Ok(0) => {}
                     Ok(n) => index_log(format!("search index: {n} ticket(s) updated")),
                     Err(e) => index_log(format!("search index: {e:#}")),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = rx.changed() => return,
+                }
+            }
+        }));
+        // Replies go out when their undo window or scheduled time is over.
+        let (mut rx, out_log, config2) = (stop_rx.clone(), log.clone(), config_out.clone());
+        tasks.push(tokio::spawn(async move {
+            let store = match Store::open(&crate::context::db_path(&config2)) {
+                Ok(s) => s,
+                Err(e) => return out_log(format!("outbox disabled: {e}")),
+            };
+            let mut worker = hako_outbound::worker::OutboxWorker::new(store, config2);
+            loop {
+                match worker.flush().await {
+                    Ok(r) => {
+                        if r.sent > 0 {
+                            out_log(format!("outbox: {} sent", r.sent));
+                        }
+                        for e in r.errors {
+                            out_log(e);
+                        }
+                    }
+                    Err(e) => out_log(format!("outbox: {e}")),
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(2)) => {}

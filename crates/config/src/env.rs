@@ -48,8 +48,13 @@ pub(crate) const INGEST_KEYS: Schema = &[
     ("subject_window_days", Int),
     ("reopen_window_days", Int),
 ];
+pub(crate) const OUTBOX_KEYS: Schema = &[("undo_seconds", Int), ("retry_hours", Int)];
 /// Top-level tables (not per inbox) and their keys.
-const TOP_SECTIONS: [(&str, Schema); 2] = [("web", WEB_KEYS), ("ingest", INGEST_KEYS)];
+const TOP_SECTIONS: [(&str, Schema); 3] = [
+    ("web", WEB_KEYS),
+    ("ingest", INGEST_KEYS),
+    ("outbox", OUTBOX_KEYS),
+];
 // `name` is deliberately absent: it is how the variable finds the inbox.
 pub(crate) const INBOX_KEYS: Schema =
     &[("address", Str), ("display_name", Str), ("signature", Str)];
@@ -95,6 +100,7 @@ pub(crate) fn is_config_var(var: &str) -> bool {
                 || rest == "TIMEZONE"
                 || rest.starts_with("WEB__")
                 || rest.starts_with("INGEST__")
+                || rest.starts_with("OUTBOX__")
                 || rest.starts_with("INBOX__")
         }
         None => false,

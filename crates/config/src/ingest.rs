@@ -30,6 +30,35 @@ pub struct IngestConfig {
     pub reopen_window_days: u32,
 }
 
+/// `[outbox]`: how replies are sent.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Every reply waits this long before it is sent, so "undo" can still stop it.
+    #[serde(default = "default_undo_seconds")]
+    pub undo_seconds: u32,
+    /// How long temporary failures (4xx answers, no connection) are retried.
+    #[serde(default = "default_retry_hours")]
+    pub retry_hours: u32,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            undo_seconds: default_undo_seconds(),
+            retry_hours: default_retry_hours(),
+        }
+    }
+}
+
+fn default_undo_seconds() -> u32 {
+    10
+}
+
+fn default_retry_hours() -> u32 {
+    48
+}
+
 impl Default for IngestConfig {
     fn default() -> Self {
         Self {

@@ -30,7 +30,7 @@ mod validate;
 
 pub use env::env_name;
 pub use error::ConfigError;
-pub use ingest::IngestConfig;
+pub use ingest::{IngestConfig, OutboxConfig};
 pub use model::{Config, ImapConfig, InboxConfig, Security, SmtpConfig, WebConfig};
 pub use policy::{AfterIngest, ImapAuth, InitialImport};
 pub use secret::Secret;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::ingest::{IngestConfig, default_true};
+use crate::ingest::{IngestConfig, OutboxConfig, default_true};
 use crate::policy::{AfterIngest, ImapAuth, InitialImport, deserialize_date};
 use crate::secret::Secret;
 
@@ -31,6 +31,9 @@ pub struct Config {
     /// `[ingest]`: limits and threading of incoming mail.
     #[serde(default)]
     pub ingest: IngestConfig,
+    /// `[outbox]`: the undo window and how long sending is retried.
+    #[serde(default)]
+    pub outbox: OutboxConfig,
     /// Shared inboxes; zero is allowed so `hako init` works on a fresh file.
     #[serde(default)]
     pub inbox: Vec<InboxConfig>,
@@ -45,6 +48,7 @@ impl Default for Config {
             timezone: default_timezone(),
             web: WebConfig::default(),
             ingest: IngestConfig::default(),
+            outbox: OutboxConfig::default(),
             inbox: Vec::new(),
         }
     }

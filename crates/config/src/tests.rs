@@ -704,7 +704,9 @@ fn missing_file_suggests_copying_the_example() {
 /// (read off serde's "expected one of" list).
 #[test]
 fn env_schema_matches_structs() {
-    use crate::env::{IMAP_KEYS, INBOX_KEYS, INGEST_KEYS, SMTP_KEYS, TOP_KEYS, WEB_KEYS};
+    use crate::env::{
+        IMAP_KEYS, INBOX_KEYS, INGEST_KEYS, OUTBOX_KEYS, SMTP_KEYS, TOP_KEYS, WEB_KEYS,
+    };
     let expected_fields = |text: &str| -> Vec<String> {
         let e = err(text);
         let list = e.split("expected").nth(1).unwrap_or_else(|| panic!("{e}"));
@@ -725,12 +727,16 @@ fn env_schema_matches_structs() {
     };
     // Top level: everything but the sections.
     let mut top = expected_fields("zzz = 1");
-    top.retain(|k| k != "web" && k != "ingest" && k != "inbox");
+    top.retain(|k| k != "web" && k != "ingest" && k != "outbox" && k != "inbox");
     assert_eq!(sorted(top), keys(TOP_KEYS));
     assert_eq!(sorted(expected_fields("[web]\nzzz = 1")), keys(WEB_KEYS));
     assert_eq!(
         sorted(expected_fields("[ingest]\nzzz = 1")),
         keys(INGEST_KEYS)
+    );
+    assert_eq!(
+        sorted(expected_fields("[outbox]\nzzz = 1")),
+        keys(OUTBOX_KEYS)
     );
     let mut inbox = expected_fields(&MINIMAL.replace(
         "display_name = \"Support\"",

@@ -5,6 +5,8 @@
 
 pub mod compose;
 pub mod recipients;
+pub mod send;
 pub mod subject;
+pub mod worker;
 
 pub use compose::{ComposeError, Composed, Reply, compose};

@@ -210,6 +210,21 @@ impl Store {
             .map_err(StoreError::sql("read due replies"))
     }
 
+    /// Claims a due reply for sending until `until`, so that a second worker (another hako
+    /// process) does not send it too. False if someone else claimed it first.
+    pub fn claim_outbox(&mut self, id: i64, until: Timestamp) -> Result<bool> {
+        self.write(|tx, now| {
+            let n = tx
+                .execute(
+                    "UPDATE outbox SET next_attempt_at = ?2
+                     WHERE id = ?1 AND state = 'queued' AND next_attempt_at <= ?3",
+                    params![id, ms(until), ms(now)],
+                )
+                .map_err(StoreError::sql("claim a reply"))?;
+            Ok(n == 1)
+        })
+    }
+
     /// The server accepted the reply: it becomes an outgoing message on its ticket, and the
     /// ticket takes the status the agent chose. Doing this twice changes nothing.
     pub fn outbox_sent(&mut self, id: i64) -> Result<()> {

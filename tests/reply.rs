@@ -1,0 +1,262 @@
+//! Replies end to end through the real MTA into the customer's real mailbox: headers checked
+//! with an independent parser (mail-parser itself, not hako's layer), the customer's answer
+//! threading back, and what a 451 and a 550 do.
+
+mod common;
+
+use common::Hako;
+use hako_testkit::{block_on, mail_servers, unique_token};
+use mail_parser::MessageParser;
+use serde_json::Value;
+use std::time::Duration;
+
+/// support@ with IMAP (a fresh folder, so only this test's mail) and SMTP to the local MTA.
+fn hako(folder: &str) -> Hako {
+    let s = mail_servers();
+    Hako::init_with(&format!(
+        r#"
+data_dir = "DATA"
+timezone = "Asia/Tokyo"
+[outbox]
+undo_seconds = 0
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Example サポート"
+signature = "Example サポート窓口"
+[inbox.imap]
+host = "127.0.0.1"
+port = {imap}
+security = "none"
+username = "support@example.test"
+password = "{password}"
+folders = ["{folder}"]
+[inbox.smtp]
+host = "127.0.0.1"
+port = {smtp}
+security = "none"
+"#,
+        imap = s.imap_port,
+        smtp = s.smtp_port,
+        password = s.password,
+    ))
+}
+
+fn customer_mail(
+    from: &str,
+    message_id: &str,
+    subject: &str,
+    in_reply_to: Option<&str>,
+) -> Vec<u8> {
+    let refs = in_reply_to
+        .map(|r| format!("In-Reply-To: <{r}>\r\nReferences: <{r}>\r\n"))
+        .unwrap_or_default();
+    format!(
+        "From: 山田 太郎 <{from}>\r\nTo: support@example.test\r\nSubject: =?UTF-8?B?{}?=\r\n\
+         Message-ID: <{message_id}>\r\n{refs}Date: Wed, 25 Nov 2026 10:00:00 +0900\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\nよろしくお願いします\r\n",
+        b64(subject)
+    )
+    .into_bytes()
+}
+
+fn b64(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for chunk in b.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_reply_reaches_the_customer_threaded_and_their_answer_comes_back_to_the_ticket() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-{token}");
+    let subject = format!("請求書の再発行について {token}");
+    let first = customer_mail(
+        "alice@customer.test",
+        &format!("{token}-1@customer.test"),
+        &subject,
+        None,
+    );
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[first], None)).unwrap();
+    let h = hako(&folder);
+    h.ok(&["sync", "--once"]);
+    h.ok(&[
+        "reply",
+        "1001",
+        "--body",
+        &format!("山田様\n\n再発行いたしました。{token}"),
+        "--then",
+        "closed",
+    ]);
+    let flush = h.json(&["outbox", "flush", "--json"]);
+    assert_eq!(flush["sent"], 1, "{flush}");
+
+    // In the customer's real mailbox, read with an independent parser.
+    let raw = block_on(s.wait_for_message(
+        "alice@customer.test",
+        "INBOX",
+        &format!("{token}-1@customer.test"),
+        Duration::from_secs(30),
+    ))
+    .unwrap();
+    let m = MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(
+        m.subject(),
+        Some(format!("Re: {subject}").as_str()),
+        "the Japanese subject is intact"
+    );
+    assert_eq!(
+        m.in_reply_to().as_text(),
+        Some(format!("{token}-1@customer.test").as_str())
+    );
+    let from = m.from().unwrap().first().unwrap();
+    assert_eq!(from.address(), Some("support@example.test"));
+    assert_eq!(from.name(), Some("Example サポート"));
+    let body = m.body_text(0).unwrap();
+    assert!(
+        body.contains("再発行いたしました") && body.contains("Example サポート窓口"),
+        "{body}"
+    );
+    let our_id = m.message_id().unwrap().to_string();
+    assert!(our_id.starts_with("hako."), "{our_id}");
+
+    let t = h.json(&["ticket", "show", "1001", "--json"]);
+    assert_eq!(t["ticket"]["status"]["status"], "closed", "send and close");
+    assert_eq!(t["messages"].as_array().unwrap().len(), 2);
+
+    // The customer answers our reply from another address of hers: it threads by our
+    // signed Message-ID and reopens the ticket.
+    let answer = customer_mail(
+        "bob@customer.test",
+        &format!("{token}-2@customer.test"),
+        "Re: お礼",
+        Some(&our_id),
+    );
+    block_on(s.imap_append("support@example.test", &folder, &[answer])).unwrap();
+    h.ok(&["sync", "--once"]);
+    let t = h.json(&["ticket", "show", "1001", "--json"]);
+    assert_eq!(t["messages"].as_array().unwrap().len(), 3, "{t}");
+    assert_eq!(t["ticket"]["status"]["status"], "open");
+    assert_eq!(h.stats()["tickets"], 1);
+}
+
+fn outbox(h: &Hako) -> Vec<Value> {
+    h.json(&["outbox", "list", "--all", "--json"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_451_is_retried_later_and_a_550_fails_at_once_both_shown_on_the_ticket() {
+    let folder = format!("reply-fail-{}", unique_token());
+    block_on(mail_servers().imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    for customer in ["tempfail@customer.test", "reject@customer.test"] {
+        h.ok(&[
+            "ticket",
+            "new",
+            "--inbox",
+            "support",
+            "--customer",
+            customer,
+            "--subject",
+            "test",
+            "--channel",
+            "email",
+        ]);
+    }
+    h.ok(&["reply", "1001", "--body", "一時エラーのはず"]);
+    h.ok(&["reply", "1002", "--body", "恒久エラーのはず"]);
+    let flush = h.json(&["outbox", "flush", "--json"]);
+    assert_eq!(
+        (
+            flush["sent"].as_u64(),
+            flush["retrying"].as_u64(),
+            flush["failed"].as_u64()
+        ),
+        (Some(0), Some(1), Some(1)),
+        "{flush}"
+    );
+    let items = outbox(&h);
+    let by_ticket = |n: i64| items.iter().find(|o| o["ticket"] == n).unwrap().clone();
+    let temp = by_ticket(1001);
+    assert_eq!(temp["state"], "queued");
+    assert!(
+        temp["last_error"].as_str().unwrap().contains("451"),
+        "{temp}"
+    );
+    assert!(temp["next_attempt_at"].as_str().unwrap() > temp["send_at"].as_str().unwrap());
+    let perm = by_ticket(1002);
+    assert_eq!(perm["state"], "failed");
+    assert!(
+        perm["last_error"].as_str().unwrap().contains("550"),
+        "{perm}"
+    );
+    // Not due again yet: a second flush sends nothing.
+    assert_eq!(h.json(&["outbox", "flush", "--json"])["retrying"], 0);
+    // The failures are on the tickets, with the server's answer.
+    let t = h.json(&["ticket", "show", "1002", "--json"]);
+    let failed = t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "reply_failed")
+        .unwrap();
+    assert!(
+        failed["after"].as_str().unwrap().contains("550"),
+        "{failed}"
+    );
+    // A queued reply can be cancelled.
+    let id = temp["id"].to_string();
+    h.ok(&["outbox", "cancel", &id]);
+    assert_eq!(
+        outbox(&h).iter().find(|o| o["ticket"] == 1001).unwrap()["state"],
+        "cancelled"
+    );
+}
+
+#[test]
+fn a_scheduled_reply_waits_for_its_time() {
+    let folder = format!("reply-later-{}", unique_token());
+    block_on(mail_servers().imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@customer.test",
+        "--subject",
+        "予約",
+        "--channel",
+        "email",
+    ]);
+    h.ok(&[
+        "reply",
+        "1001",
+        "--body",
+        "明日送ります",
+        "--send-at",
+        "tomorrow",
+    ]);
+    let flush = h.json(&["outbox", "flush", "--json"]);
+    assert_eq!(flush["sent"], 0, "{flush}");
+    assert_eq!(outbox(&h)[0]["state"], "queued");
+}
