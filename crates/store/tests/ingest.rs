@@ -308,7 +308,9 @@ fn an_auto_reply_does_not_reopen_but_a_customer_does_and_late_replies_start_over
         mail("taro@customer.test", &[], "late@c.test", "Re: 質問"),
         "r@c.test",
     );
-    let out = ingest(&mut f, vec![imap(mb, 1, 4, late)]);
+    let mut late = imap(mb, 1, 4, late);
+    late.received_at = t0() + Duration::days(40);
+    let out = ingest(&mut f, vec![late]);
     let new = created(&out[0]);
     assert_ne!(new, n);
 }
@@ -484,4 +486,35 @@ fn actions_after_the_commit_are_remembered_until_done() {
     assert!(f.store.pending_actions(mb, 6).unwrap().is_empty());
     f.store.set_import_below(mb, 4).unwrap();
     assert_eq!(f.store.mailbox(f.support, "INBOX").unwrap().import_below, 4);
+}
+
+#[test]
+fn old_mail_threads_by_subject_as_of_when_it_arrived() {
+    let mut f = Fixture::new();
+    // Imported today, written two months ago, two days apart, no references.
+    let mut first = imap(
+        MailboxId(0),
+        1,
+        1,
+        mail("taro@customer.test", &[], "old1@c.test", "見積りの件"),
+    );
+    first.source = Source::Import {
+        label: "old.mbox#1".into(),
+    };
+    first.received_at = t0() - Duration::days(60);
+    let mut second = first.clone();
+    second.content = Content::Parsed(Box::new(mail(
+        "taro@customer.test",
+        &[],
+        "old2@c.test",
+        "見積りの件",
+    )));
+    second.received_at = t0() - Duration::days(58);
+    f.advance(Duration::days(1));
+    let out = ingest(&mut f, vec![first, second]);
+    let n = created(&out[0]);
+    assert!(
+        matches!(out[1], Outcome::Appended { ticket, .. } if ticket == n),
+        "{out:?}"
+    );
 }

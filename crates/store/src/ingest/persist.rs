@@ -224,15 +224,19 @@ fn thread_in(
         Direction::Incoming
     };
     message.received_at = Some(mail.received_at);
+    // The windows (same subject within 14 days, reopen within 30) are measured from when the
+    // mail arrived, not from when it is stored: an import or a first sync of an old folder
+    // stores mail long after it arrived.
+    let arrived = mail.received_at.min(now);
     let facts = IncomingFacts {
         inbox,
         sender: parsed.sender.as_deref(),
         from_team: from_us,
         normalized_subject: &parsed.normalized_subject,
         ticket_tags: &parsed.ticket_tags,
-        now,
+        now: arrived,
     };
-    let found = candidates::find(tx, parsed, inbox, key, policy, now)?;
+    let found = candidates::find(tx, parsed, inbox, key, policy, arrived)?;
     match decide(&facts, &found, policy) {
         ThreadDecision::Append { ticket, reopen, .. } => {
             let t = load_ticket_by_id(tx, ticket)?;
