@@ -5,6 +5,7 @@
 //! (see `corpus`).
 
 mod corpus;
+mod search;
 
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
@@ -55,6 +56,9 @@ pub enum Suite {
     /// Write a generated support mailbox (Japanese and English, threads, attachments) as a
     /// Maildir: the input of scripts/bench-ingest.
     Corpus(corpus::CorpusArgs),
+    /// Sender history and full-text search on N generated messages, against notmuch with
+    /// --notmuch: the search benchmark (scripts/bench-search).
+    Search(search::SearchBenchArgs),
 }
 
 /// One measured query.
@@ -89,8 +93,10 @@ impl Drop for TempDb {
 }
 
 pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
-    if let Some(Suite::Corpus(c)) = &args.suite {
-        return corpus::run(c);
+    match &args.suite {
+        Some(Suite::Corpus(c)) => return corpus::run(c),
+        Some(Suite::Search(s)) => return search::run(s),
+        None => {}
     }
     anyhow::ensure!(args.iterations > 0, "--iterations must be at least 1");
     // Declared before the store so the store closes first and the files can go.

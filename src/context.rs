@@ -36,6 +36,7 @@ impl Ctx {
         let mut store = Store::open(&db)?;
         sync_inboxes(&mut store, &config)?;
         store.wake_due().context("wake snoozed tickets")?;
+        seed_templates(&mut store)?;
         let agent = match actor {
             Some(email) => {
                 let a = store.agent_by_email(email)?;
@@ -95,6 +96,16 @@ pub fn sync_inboxes(store: &mut Store, config: &Config) -> Result<()> {
                 })
                 .with_context(|| format!("inbox {}", ic.name))?;
         }
+    }
+    Ok(())
+}
+
+/// Adds the built-in reply templates that are missing (edited ones are kept).
+pub fn seed_templates(store: &mut Store) -> Result<()> {
+    let have: Vec<String> = store.templates()?.into_iter().map(|t| t.name).collect();
+    let defaults = hako_outbound::template::DEFAULTS;
+    if defaults.iter().any(|(n, _)| !have.iter().any(|h| h == n)) {
+        store.seed_templates(&defaults)?;
     }
     Ok(())
 }

@@ -72,6 +72,9 @@ enum Command {
     /// Replies waiting, retrying or failed: list, cancel, retry, flush.
     #[command(subcommand)]
     Outbox(cmd::reply::OutboxCmd),
+    /// Reply templates: list, show, preview with a ticket, set from a file.
+    #[command(subcommand)]
+    Template(cmd::template::TemplateCmd),
     /// Full-text search (Japanese and English) with operators; results are tickets.
     Search(cmd::search::SearchArgs),
     /// Rebuild the search index from the database.
@@ -126,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::History(a) => cmd::history::run(&mut ctx, &a),
                 Command::Search(a) => cmd::search::search(&mut ctx, &a),
                 Command::Reply(a) => cmd::reply::reply(&mut ctx, &a),
+                Command::Template(c) => cmd::template::run(&mut ctx, c),
                 Command::Outbox(c) => cmd::reply::outbox(&mut ctx, c),
                 Command::Reindex(a) => cmd::search::reindex(&mut ctx, &a),
                 Command::Index(c) => cmd::search::index_cmd(&mut ctx, c),

@@ -393,3 +393,76 @@ fn history_of_a_customer_and_of_a_domain() {
         "{text}"
     );
 }
+
+#[test]
+fn reply_templates_greet_new_and_repeat_customers_and_bad_ones_are_refused() {
+    let h = Hako::init();
+    let list = h.json(&["template", "list", "--json"]);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default-en", "default-ja"]);
+    h.email_ticket("support", "taro@example.jp", "一件目", "はじめまして");
+    let first = h.ok(&[
+        "template",
+        "preview",
+        "default-ja",
+        "--ticket",
+        "1001",
+        "--body",
+        "回答です",
+    ]);
+    assert!(
+        first.contains("お問い合わせいただき") && first.contains("回答です"),
+        "{first}"
+    );
+    h.email_ticket("support", "taro@example.jp", "二件目", "また質問です");
+    let again = h.ok(&["template", "preview", "default-ja", "--ticket", "1002"]);
+    assert!(
+        again.contains("いつもExample Supportをご利用いただき"),
+        "{again}"
+    );
+
+    // A template with a typo is refused with its line, and the old one stays.
+    let bad = h.dir.path().join("bad.jinja");
+    std::fs::write(&bad, "{{ customer.name }}様\n{{ custmer.name }}\n").unwrap();
+    let err = h.fails(&[
+        "template",
+        "set",
+        "default-ja",
+        "--file",
+        bad.to_str().unwrap(),
+        "--ticket",
+        "1001",
+    ]);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(
+        h.ok(&["template", "show", "default-ja"])
+            .contains("ご利用いただき")
+    );
+
+    // A reply from a template goes to the outbox with the rendered text.
+    let item = h.json(&[
+        "reply",
+        "1002",
+        "--template",
+        "default-ja",
+        "--body",
+        "ご確認ください。",
+        "--json",
+    ]);
+    assert_eq!(item["state"], "queued");
+    let t = h.json(&["ticket", "show", "1002", "--json"]);
+    assert!(
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "reply_queued")
+    );
+    let missing = h.fails(&["reply", "1002", "--template", "nope"]);
+    assert!(missing.contains("template nope"), "{missing}");
+}

@@ -31,6 +31,7 @@ pub fn run(config: Option<&Path>, a: &InitArgs) -> Result<()> {
     let fresh = !db.exists();
     let mut store = Store::open(&db)?;
     sync_inboxes(&mut store, &config)?;
+    crate::context::seed_templates(&mut store)?;
     println!(
         "{} {} (schema {})",
         if fresh { "created" } else { "updated" },

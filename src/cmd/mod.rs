@@ -11,6 +11,7 @@ pub mod report;
 pub mod search;
 pub mod stats;
 pub mod sync;
+pub mod template;
 pub mod ticket;
 pub mod tickets;
 pub mod user;

@@ -26,6 +26,9 @@ pub enum Then {
 #[derive(Args)]
 pub struct ReplyArgs {
     ticket: String,
+    /// A reply template (`hako template list`); --body/--body-file fill its `body`.
+    #[arg(long, value_name = "NAME")]
+    template: Option<String>,
     #[arg(long, conflicts_with = "body_file")]
     body: Option<String>,
     #[arg(long, value_name = "FILE")]
@@ -80,11 +83,16 @@ fn nonce() -> Result<String> {
 
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
     let n = TicketNumber::parse(&a.ticket).with_context(|| format!("ticket {}", a.ticket))?;
-    let body = match (&a.body, &a.body_file) {
+    let text = match (&a.body, &a.body_file) {
         (Some(b), _) => b.clone(),
         (None, Some(f)) => std::fs::read_to_string(f)
             .with_context(|| format!("body file {}: cannot read", f.display()))?,
-        (None, None) => bail!("reply {n}: give the text with --body or --body-file"),
+        (None, None) if a.template.is_some() => String::new(),
+        (None, None) => bail!("reply {n}: give the text with --template, --body or --body-file"),
+    };
+    let body = match &a.template {
+        Some(name) => render_for(ctx, name, n, &text)?,
+        None => text,
     };
     let d = ctx.store.ticket_detail(n)?;
     let inbox = &d.inbox;
@@ -247,4 +255,70 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Renders template `name` for ticket `n` with the agent's `text` as its `body`.
+pub fn render_for(ctx: &Ctx, name: &str, n: TicketNumber, text: &str) -> Result<String> {
+    use hako_outbound::template::{
+        AgentVars, CustomerVars, InboxVars, TemplateContext, TicketVars, render,
+    };
+    let t = ctx.store.template(name)?;
+    let d = ctx.store.ticket_detail(n)?;
+    let address = d
+        .contact
+        .addresses
+        .first()
+        .map(|x| x.to_string())
+        .unwrap_or_default();
+    let history = match hako_domain::EmailAddress::parse(&address) {
+        Ok(a) => Some(
+            ctx.store
+                .history(&hako_store::HistoryOf::Address(a), None, 50)?,
+        ),
+        Err(_) => None,
+    };
+    let tz = ctx.tz();
+    let first = history
+        .as_ref()
+        .and_then(|h| h.first_contact)
+        .unwrap_or(d.contact.created_at);
+    let count = history.as_ref().map_or(1, |h| h.ticket_count.max(1));
+    let last_other = history.as_ref().and_then(|h| {
+        h.entries
+            .iter()
+            .find(|e| e.ticket != n)
+            .map(|e| e.ticket_subject.clone())
+    });
+    let vars = TemplateContext {
+        customer: CustomerVars {
+            name: d.contact.name.clone(),
+            address,
+            first_contact: first.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+            ticket_count: count,
+            // Another ticket before this one, or first contact well before this ticket.
+            is_repeat: count > 1 || first < d.ticket.created_at - chrono::Duration::days(1),
+            last_ticket_subject: last_other,
+        },
+        ticket: TicketVars {
+            number: n.0,
+            subject: d.ticket.subject.clone(),
+            labels: d.labels.iter().map(|l| l.name.clone()).collect(),
+            inbox: d.inbox.name.clone(),
+        },
+        agent: AgentVars {
+            name: ctx
+                .agent
+                .as_ref()
+                .map(|g| g.name.clone())
+                .unwrap_or_else(|| d.inbox.display_name.clone()),
+            signature: d.inbox.signature.clone(),
+        },
+        inbox: InboxVars {
+            name: d.inbox.name.clone(),
+            address: d.inbox.address.to_string(),
+            display_name: d.inbox.display_name.clone(),
+        },
+        body: text.to_string(),
+    };
+    Ok(render(&t.name, &t.body, &vars)?)
 }

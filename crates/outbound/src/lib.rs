@@ -7,6 +7,7 @@ pub mod compose;
 pub mod recipients;
 pub mod send;
 pub mod subject;
+pub mod template;
 pub mod worker;
 
 pub use compose::{ComposeError, Composed, Reply, compose};

@@ -19,6 +19,7 @@ mod queries;
 mod report;
 mod stats;
 pub mod synthetic;
+pub mod templates;
 
 pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;

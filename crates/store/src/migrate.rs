@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "ingest", include_str!("../../../migrations/0002_ingest.sql")),
     (3, "search", include_str!("../../../migrations/0003_search.sql")),
     (4, "outbox", include_str!("../../../migrations/0004_outbox.sql")),
+    (5, "templates", include_str!("../../../migrations/0005_templates.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
