@@ -50,10 +50,12 @@ pub fn run(ctx: &mut Ctx, a: &HistoryArgs) -> Result<()> {
         .unwrap_or_default();
     println!("{who} <{}>", h.senders.join(", "));
     println!(
-        "first contact {}, {} ticket(s), {} message(s)",
+        "first contact {}, {}{} ticket(s), {}{} message(s)",
         output::opt_time(h.first_contact, tz),
         h.ticket_count,
-        h.message_count
+        if h.counts_capped { "+" } else { "" },
+        h.message_count,
+        if h.counts_capped { "+" } else { "" }
     );
     let rows: Vec<Vec<String>> = h
         .entries

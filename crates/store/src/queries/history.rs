@@ -44,9 +44,15 @@ pub struct History {
     pub first_contact: Option<Timestamp>,
     pub ticket_count: u64,
     pub message_count: u64,
+    /// The counts stopped at their cap: there are more (shown as "10000+").
+    pub counts_capped: bool,
     /// Newest first, at most the limit asked for.
     pub entries: Vec<HistoryEntry>,
 }
+
+/// History counts stop here: a customer domain can have hundreds of thousands of messages,
+/// and nobody needs that number exact on every view.
+const COUNT_CAP: i64 = 10_000;
 
 impl Store {
     /// The history of a sender within the visible inboxes (`None`: all).
@@ -94,18 +100,30 @@ impl Store {
             ""
         };
         let conn = self.read();
-        let (messages, tickets, first): (i64, i64, Option<i64>) = conn
+        // The first contact is one index probe; the counts stop at COUNT_CAP messages, so a
+        // big customer domain costs the same as a small one ("10000+ messages").
+        let first: Option<i64> = conn
             .prepare(&format!(
-                "SELECT COUNT(*), COUNT(DISTINCT m.ticket_id), MIN(m.received_at)
-                 FROM messages m {ticket_join}
-                 WHERE {cond} {scope}"
+                "SELECT MIN(m.received_at) FROM messages m {ticket_join} WHERE {cond} {scope}"
+            ))
+            .and_then(|mut st| st.query_row(params_from_iter(params.iter()), |r| r.get(0)))
+            .map_err(StoreError::sql("find a sender's first contact"))?;
+        let mut capped_params = params.clone();
+        capped_params.push(Value::Integer(COUNT_CAP + 1));
+        let (messages, tickets): (i64, i64) = conn
+            .prepare(&format!(
+                "SELECT COUNT(*), COUNT(DISTINCT ticket_id) FROM (
+                     SELECT m.ticket_id FROM messages m {ticket_join}
+                     WHERE {cond} {scope} LIMIT ?)"
             ))
             .and_then(|mut st| {
-                st.query_row(params_from_iter(params.iter()), |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                st.query_row(params_from_iter(capped_params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
                 })
             })
             .map_err(StoreError::sql("count a sender's history"))?;
+        let counts_capped = messages > COUNT_CAP;
+        let (messages, tickets) = (messages.min(COUNT_CAP), tickets);
         let mut page = params.clone();
         page.push(Value::Integer(i64::from(limit)));
         let entries = conn
@@ -154,6 +172,7 @@ impl Store {
             first_contact,
             ticket_count: tickets as u64,
             message_count: messages as u64,
+            counts_capped,
             entries,
         })
     }
