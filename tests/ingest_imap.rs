@@ -509,3 +509,29 @@ fn two_processes_never_sync_one_mailbox_at_once() {
     h.ok(&["sync", "--once"]);
     assert_eq!(h.stats()["messages"], 3);
 }
+
+#[test]
+fn a_new_account_with_initial_import_since_takes_only_mail_from_that_date() {
+    let _imap = imap_shared();
+    let folder = fresh_folder("since", 0, None);
+    let all = mails(&folder, 0..3);
+    let dated: Vec<(Vec<u8>, &str)> = vec![
+        (all[0].clone(), "15-Sep-2026 10:00:00 +0900"),
+        (all[1].clone(), "02-Oct-2026 10:00:00 +0900"),
+        (all[2].clone(), "20-Nov-2026 10:00:00 +0900"),
+    ];
+    block_on(mail_servers().imap_append_dated("support@example.test", &folder, &dated)).unwrap();
+    let h = hako(&[inbox(
+        "support",
+        "support@example.test",
+        &[&folder],
+        "initial_import = \"since\"\nimport_since = \"2026-10-01\"",
+    )]);
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 2, "only mail from 2026-10-01 on");
+    // Mail arriving later is fetched as usual.
+    block_on(mail_servers().imap_append("support@example.test", &folder, &mails(&folder, 3..4)))
+        .unwrap();
+    h.ok(&["sync", "--once"]);
+    assert_eq!(h.stats()["messages"], 3);
+}

@@ -184,6 +184,27 @@ impl MailServers {
         with_timeout(work).await
     }
 
+    /// Appends `messages` with their server-side arrival dates (INTERNALDATE, as IMAP writes
+    /// it: `01-Oct-2026 10:00:00 +0900`).
+    pub async fn imap_append_dated(
+        &self,
+        user: &str,
+        folder: &str,
+        messages: &[(Vec<u8>, &str)],
+    ) -> Result<(), MailError> {
+        let work = async {
+            let mut session = self.login(user).await?;
+            for (m, date) in messages {
+                // async-imap sends the date as given: IMAP wants it quoted.
+                let quoted = format!("\"{date}\"");
+                session.append(folder, None, Some(&quoted), m).await?;
+            }
+            session.logout().await?;
+            Ok(())
+        };
+        with_timeout(work).await
+    }
+
     /// How many messages in `user`'s `folder` are not `\\Seen` (UID SEARCH UNSEEN).
     pub async fn imap_unseen(&self, user: &str, folder: &str) -> Result<usize, MailError> {
         let work = async {
