@@ -155,6 +155,28 @@ fn a_reply_reaches_the_customer_threaded_and_their_answer_comes_back_to_the_tick
     assert_eq!(h.stats()["tickets"], 1);
 }
 
+/// Decoded bodies of the messages in `user`'s INBOX that contain `needle` once decoded
+/// (bodies travel base64 or quoted-printable, so the raw bytes do not show it), waiting up to
+/// `wait` for at least `at_least` of them.
+fn delivered(user: &str, needle: &str, at_least: usize, wait: Duration) -> Vec<String> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let found: Vec<String> = block_on(mail_servers().imap_fetch_all(user, "INBOX"))
+            .unwrap()
+            .iter()
+            .filter_map(|raw| {
+                let m = MessageParser::default().parse(raw)?;
+                let body = m.body_text(0)?.into_owned();
+                body.contains(needle).then_some(body)
+            })
+            .collect();
+        if found.len() >= at_least || std::time::Instant::now() >= deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
 fn outbox(h: &Hako) -> Vec<Value> {
     h.json(&["outbox", "list", "--all", "--json"])
         .as_array()
@@ -259,4 +281,97 @@ fn a_scheduled_reply_waits_for_its_time() {
     let flush = h.json(&["outbox", "flush", "--json"]);
     assert_eq!(flush["sent"], 0, "{flush}");
     assert_eq!(outbox(&h)[0]["state"], "queued");
+}
+
+#[test]
+fn smtp_down_then_back_up_delivers_exactly_once() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-down-{token}");
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "taro@customer.test",
+        "--subject",
+        &token,
+        "--channel",
+        "email",
+    ]);
+    h.ok(&["reply", "1001", "--body", &format!("down {token}")]);
+    // "Down": nothing listens on port 1.
+    let down = [("HAKO_INBOX__SUPPORT__SMTP__PORT", "1")];
+    let flush = h.json_env(&["outbox", "flush", "--json"], &down);
+    assert_eq!(flush["retrying"], 1, "{flush}");
+    let item = &outbox(&h)[0];
+    assert_eq!(item["state"], "queued");
+    assert!(
+        item["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("smtp 127.0.0.1:1"),
+        "{item}"
+    );
+    // Back up: the retry goes out, once.
+    let id = item["id"].to_string();
+    h.ok(&["outbox", "retry", &id]);
+    assert_eq!(h.json(&["outbox", "flush", "--json"])["sent"], 1);
+    assert_eq!(h.json(&["outbox", "flush", "--json"])["sent"], 0);
+    let needle = format!("down {token}");
+    delivered("taro@customer.test", &needle, 1, Duration::from_secs(30));
+    // Give a stray second copy time to arrive, then count.
+    std::thread::sleep(Duration::from_secs(1));
+    let copies = delivered("taro@customer.test", &needle, 2, Duration::ZERO).len();
+    assert_eq!(copies, 1);
+}
+
+#[test]
+fn a_restart_with_100_queued_replies_delivers_each_once() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-100-{token}");
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    h.ok(&[
+        "ticket",
+        "new",
+        "--inbox",
+        "support",
+        "--customer",
+        "bob@customer.test",
+        "--subject",
+        &token,
+        "--channel",
+        "email",
+    ]);
+    for i in 0..100 {
+        h.ok(&["reply", "1001", "--body", &format!("{token} #{i:03}")]);
+    }
+    // serve starts sending; it is stopped (SIGTERM) after the first replies went out.
+    let mut serve = h
+        .command(&["serve"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let sent = |h: &Hako| outbox(h).iter().filter(|o| o["state"] == "sent").count();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while sent(&h) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(serve.wait().unwrap().success());
+    // The restart (here a flush) sends the rest.
+    h.ok(&["outbox", "flush"]);
+    assert_eq!(sent(&h), 100);
+    let mine = delivered("bob@customer.test", &token, 100, Duration::from_secs(60));
+    assert_eq!(mine.len(), 100, "each reply exactly once");
+    let t = h.json(&["ticket", "show", "1001", "--json"]);
+    assert_eq!(t["messages"].as_array().unwrap().len(), 101);
 }

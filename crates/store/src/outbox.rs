@@ -371,21 +371,22 @@ impl Store {
         })
     }
 
-    /// Puts a failed reply back in the queue, due now, with a fresh retry window.
+    /// Puts a failed reply back in the queue, or makes a waiting retry due now, with a fresh
+    /// retry window.
     pub fn outbox_retry(&mut self, actor: Actor, id: i64, retry_for: Duration) -> Result<()> {
         self.write(|tx, now| {
             let n = tx
                 .execute(
                     "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, give_up_at = ?3,
                          finished_at = NULL
-                     WHERE id = ?1 AND state = 'failed'",
+                     WHERE id = ?1 AND (state = 'failed' OR (state = 'queued' AND attempts > 0))",
                     params![id, ms(now), ms(now + retry_for)],
                 )
                 .map_err(StoreError::sql("retry a reply"))?;
             if n == 0 {
                 return Err(StoreError::invalid(
                     format!("outbox entry {id}"),
-                    "has not failed; only failed replies can be retried",
+                    "is neither failed nor waiting for a retry",
                 ));
             }
             let ticket: i64 = tx
