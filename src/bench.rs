@@ -5,6 +5,7 @@
 //! (see `corpus`).
 
 mod corpus;
+mod maildir;
 mod search;
 
 use anyhow::{Context, Result};

@@ -52,32 +52,13 @@ fn customer_mail(
         .map(|r| format!("In-Reply-To: <{r}>\r\nReferences: <{r}>\r\n"))
         .unwrap_or_default();
     format!(
-        "From: 山田 太郎 <{from}>\r\nTo: support@example.test\r\nSubject: =?UTF-8?B?{}?=\r\n\
+        "From: 山田 太郎 <{from}>\r\nTo: support@example.test\r\nSubject: {}\r\n\
          Message-ID: <{message_id}>\r\n{refs}Date: Wed, 25 Nov 2026 10:00:00 +0900\r\n\
          MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
          Content-Transfer-Encoding: 8bit\r\n\r\nよろしくお願いします\r\n",
-        b64(subject)
+        hako_corpus::encoded_header(subject)
     )
     .into_bytes()
-}
-
-fn b64(s: &str) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = s.as_bytes();
-    let mut out = String::new();
-    for chunk in b.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[test]

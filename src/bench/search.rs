@@ -15,12 +15,12 @@ use hako_domain::{EmailAddress, TicketId};
 use hako_search::{Page, Scope, SortBy, parse_query};
 use hako_store::synthetic::{self, SyntheticSpec};
 use hako_store::{HistoryOf, IndexDoc, Store};
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use super::maildir::export_maildir;
 use super::{Machine, Measurement, print_table, time};
 
 /// Sender history, p99 at 1M messages.
@@ -226,7 +226,7 @@ pub fn run(a: &SearchBenchArgs) -> Result<()> {
 
     let mut cli = vec![];
     if a.notmuch {
-        cli = compare_notmuch(a, &dir, &scan, &cases, &mut header)?;
+        cli = compare_notmuch(a, &dir, &cases, &mut header)?;
     }
     for line in &header {
         // A Markdown list, so `scripts/bench-search --record` can paste it as it is.
@@ -290,7 +290,10 @@ fn dir_size(p: &Path) -> u64 {
 }
 
 /// Every message once, in ticket batches, as the index sees it.
-fn for_each_doc(store: &Store, mut f: impl FnMut(&[IndexDoc]) -> Result<()>) -> Result<()> {
+pub(super) fn for_each_doc(
+    store: &Store,
+    mut f: impl FnMut(&[IndexDoc]) -> Result<()>,
+) -> Result<()> {
     let mut after = 0;
     loop {
         let batch: Vec<TicketId> = store.ticket_ids_after(after, 1000)?;
@@ -410,11 +413,9 @@ fn cases(s: &Scan) -> Result<Vec<Case>> {
 fn compare_notmuch(
     a: &SearchBenchArgs,
     dir: &Path,
-    scan: &Scan,
     cases: &[Case],
     header: &mut Vec<String>,
 ) -> Result<Vec<Measurement>> {
-    let _ = scan;
     let maildir = dir.join("maildir");
     let store = Store::open(&dir.join("hako.db"))?;
     let started = Instant::now();
@@ -556,130 +557,4 @@ fn du(p: &Path) -> u64 {
             Err(_) => 0,
         })
         .sum()
-}
-
-/// Writes every stored message as an RFC 5322 file in `maildir/cur`; returns how many.
-fn export_maildir(store: &Store, maildir: &Path) -> Result<u64> {
-    let _ = std::fs::remove_dir_all(maildir);
-    for sub in ["cur", "new", "tmp"] {
-        std::fs::create_dir_all(maildir.join(sub))?;
-    }
-    let cur = maildir.join("cur");
-    let mut n = 0;
-    let mut first: HashMap<i64, i64> = HashMap::new();
-    for_each_doc(store, |docs| {
-        first.clear();
-        for d in docs {
-            first.entry(d.ticket_id).or_insert(d.message_id);
-        }
-        for d in docs {
-            let mut mail = Vec::with_capacity(d.body.len() + 512);
-            write_mail(&mut mail, d, first[&d.ticket_id])?;
-            std::fs::write(cur.join(format!("{}.hako:2,S", d.message_id)), &mail)?;
-            n += 1;
-        }
-        Ok(())
-    })?;
-    Ok(n)
-}
-
-fn write_mail(w: &mut Vec<u8>, d: &IndexDoc, thread_root: i64) -> Result<()> {
-    let from = if d.from_address.is_empty() {
-        "agent@hako.example"
-    } else {
-        &d.from_address
-    };
-    if d.from_name.is_empty() {
-        write!(w, "From: <{from}>\r\n")?;
-    } else {
-        write!(w, "From: {} <{from}>\r\n", encode_word(&d.from_name))?;
-    }
-    let to = if d.to.is_empty() {
-        "support@hako.example".to_string()
-    } else {
-        d.to.join(", ")
-    };
-    write!(w, "To: {to}\r\n")?;
-    write!(w, "Subject: {}\r\n", encode_word(&d.subject))?;
-    write!(w, "Date: {}\r\n", d.date.to_rfc2822())?;
-    write!(w, "Message-ID: <m{}@bench.hako.example>\r\n", d.message_id)?;
-    if d.message_id != thread_root {
-        write!(w, "In-Reply-To: <m{thread_root}@bench.hako.example>\r\n")?;
-        write!(w, "References: <m{thread_root}@bench.hako.example>\r\n")?;
-    }
-    write!(
-        w,
-        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\
-         Content-Transfer-Encoding: 8bit\r\n\r\n"
-    )?;
-    for line in d.body.lines() {
-        write!(w, "{line}\r\n")?;
-    }
-    Ok(())
-}
-
-/// RFC 2047 B encoding of non-ASCII text, in words of at most 45 bytes of UTF-8 (75
-/// characters encoded), never splitting a character.
-fn encode_word(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_string();
-    }
-    let mut words = vec![];
-    let mut start = 0;
-    let mut end = 0;
-    for (i, c) in s.char_indices() {
-        if i + c.len_utf8() - start > 45 {
-            words.push(&s[start..end]);
-            start = i;
-        }
-        end = i + c.len_utf8();
-    }
-    words.push(&s[start..end]);
-    words
-        .iter()
-        .map(|w| format!("=?UTF-8?B?{}?=", base64(w.as_bytes())))
-        .collect::<Vec<_>>()
-        .join("\r\n ")
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_pads() {
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64("請求".as_bytes()), "6KuL5rGC");
-    }
-
-    #[test]
-    fn encoded_words_keep_characters_whole() {
-        let s = "請求書の再発行をお願いします（注文番号：123456）";
-        let enc = encode_word(s);
-        assert!(enc.split("\r\n ").all(|w| w.len() <= 75), "{enc}");
-        assert_eq!(encode_word("plain"), "plain");
-    }
 }

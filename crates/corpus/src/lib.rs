@@ -27,6 +27,12 @@ use std::collections::VecDeque;
 
 pub use maildir::{arrival_time, write_maildir};
 
+/// `text` as RFC 2047 UTF-8 encoded-words for a header (ASCII stays as is), for other tools
+/// that write mail: the search benchmark's Maildir export, tests.
+pub fn encoded_header(text: &str) -> String {
+    encode::encoded_words(encode::Charset::Utf8, text)
+}
+
 use crate::people::Customer;
 use crate::rng::Rng;
 
