@@ -171,18 +171,7 @@ fn a_451_is_retried_later_and_a_550_fails_at_once_both_shown_on_the_ticket() {
     block_on(mail_servers().imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
     let h = hako(&folder);
     for customer in ["tempfail@customer.test", "reject@customer.test"] {
-        h.ok(&[
-            "ticket",
-            "new",
-            "--inbox",
-            "support",
-            "--customer",
-            customer,
-            "--subject",
-            "test",
-            "--channel",
-            "email",
-        ]);
+        h.email_ticket("support", customer, "test", "");
     }
     h.ok(&["reply", "1001", "--body", "一時エラーのはず"]);
     h.ok(&["reply", "1002", "--body", "恒久エラーのはず"]);
@@ -239,18 +228,7 @@ fn a_scheduled_reply_waits_for_its_time() {
     let folder = format!("reply-later-{}", unique_token());
     block_on(mail_servers().imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
     let h = hako(&folder);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "taro@customer.test",
-        "--subject",
-        "予約",
-        "--channel",
-        "email",
-    ]);
+    h.email_ticket("support", "taro@customer.test", "予約", "");
     h.ok(&[
         "reply",
         "1001",
@@ -271,18 +249,7 @@ fn smtp_down_then_back_up_delivers_exactly_once() {
     let folder = format!("reply-down-{token}");
     block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
     let h = hako(&folder);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "taro@customer.test",
-        "--subject",
-        &token,
-        "--channel",
-        "email",
-    ]);
+    h.email_ticket("support", "taro@customer.test", &token, "");
     h.ok(&["reply", "1001", "--body", &format!("down {token}")]);
     // "Down": nothing listens on port 1.
     let down = [("HAKO_INBOX__SUPPORT__SMTP__PORT", "1")];
@@ -317,18 +284,7 @@ fn a_restart_with_100_queued_replies_delivers_each_once() {
     let folder = format!("reply-100-{token}");
     block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
     let h = hako(&folder);
-    h.ok(&[
-        "ticket",
-        "new",
-        "--inbox",
-        "support",
-        "--customer",
-        "bob@customer.test",
-        "--subject",
-        &token,
-        "--channel",
-        "email",
-    ]);
+    h.email_ticket("support", "bob@customer.test", &token, "");
     for i in 0..100 {
         h.ok(&["reply", "1001", "--body", &format!("{token} #{i:03}")]);
     }

@@ -340,68 +340,63 @@ impl Store {
 
     /// Cancels a reply that has not been sent (scheduled, in the undo window, or retrying).
     pub fn outbox_cancel(&mut self, actor: Actor, id: i64) -> Result<()> {
-        self.write(|tx, now| {
-            let n = tx
-                .execute(
-                    "UPDATE outbox SET state = 'cancelled', finished_at = ?2
-                     WHERE id = ?1 AND state = 'queued'",
-                    params![id, ms(now)],
-                )
-                .map_err(StoreError::sql("cancel a reply"))?;
-            if n == 0 {
-                return Err(StoreError::invalid(
-                    format!("outbox entry {id}"),
-                    "is not waiting to be sent (already sent, failed or cancelled)",
-                ));
-            }
-            let ticket: i64 = tx
-                .query_row("SELECT ticket_id FROM outbox WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .map_err(StoreError::sql("read an outbox entry"))?;
-            event(
-                tx,
-                TicketId(ticket),
-                actor,
-                Action::ReplyCancelled,
-                &format!("outbox {id}"),
-                now,
-            )?;
-            bump(tx, TicketId(ticket), now)
-        })
+        self.outbox_transition(
+            actor,
+            id,
+            "UPDATE outbox SET state = 'cancelled', finished_at = ?2
+             WHERE id = ?1 AND state = 'queued'",
+            Duration::zero(),
+            "is not waiting to be sent (already sent, failed or cancelled)",
+            (Action::ReplyCancelled, "cancelled"),
+        )
     }
 
     /// Puts a failed reply back in the queue, or makes a waiting retry due now, with a fresh
     /// retry window.
     pub fn outbox_retry(&mut self, actor: Actor, id: i64, retry_for: Duration) -> Result<()> {
+        self.outbox_transition(
+            actor,
+            id,
+            "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, give_up_at = ?3,
+                 finished_at = NULL
+             WHERE id = ?1 AND (state = 'failed' OR (state = 'queued' AND attempts > 0))",
+            retry_for,
+            "is neither failed nor waiting for a retry",
+            (Action::ReplyQueued, "retried"),
+        )
+    }
+
+    /// Runs `sql` (parameters, as far as it uses them: id, now, now + `window`) on one entry; if it changed nothing the
+    /// entry was not in a state for it (`refusal`), else the ticket gets `event`.
+    fn outbox_transition(
+        &mut self,
+        actor: Actor,
+        id: i64,
+        sql: &str,
+        window: Duration,
+        refusal: &str,
+        (action, what): (Action, &str),
+    ) -> Result<()> {
         self.write(|tx, now| {
-            let n = tx
-                .execute(
-                    "UPDATE outbox SET state = 'queued', next_attempt_at = ?2, give_up_at = ?3,
-                         finished_at = NULL
-                     WHERE id = ?1 AND (state = 'failed' OR (state = 'queued' AND attempts > 0))",
-                    params![id, ms(now), ms(now + retry_for)],
-                )
-                .map_err(StoreError::sql("retry a reply"))?;
+            let mut st = tx
+                .prepare(sql)
+                .map_err(StoreError::sql("change an outbox entry"))?;
+            // Each statement binds what it uses of (id, now, now + window).
+            let values = [id, ms(now), ms(now + window)];
+            let used = st.parameter_count();
+            let n = st
+                .execute(rusqlite::params_from_iter(values.iter().take(used)))
+                .map_err(StoreError::sql("change an outbox entry"))?;
             if n == 0 {
-                return Err(StoreError::invalid(
-                    format!("outbox entry {id}"),
-                    "is neither failed nor waiting for a retry",
-                ));
+                return Err(StoreError::invalid(format!("outbox entry {id}"), refusal));
             }
             let ticket: i64 = tx
                 .query_row("SELECT ticket_id FROM outbox WHERE id = ?1", [id], |r| {
                     r.get(0)
                 })
                 .map_err(StoreError::sql("read an outbox entry"))?;
-            event(
-                tx,
-                TicketId(ticket),
-                actor,
-                Action::ReplyQueued,
-                &format!("outbox {id} retried"),
-                now,
-            )?;
+            let note = format!("outbox {id} {what}");
+            event(tx, TicketId(ticket), actor, action, &note, now)?;
             bump(tx, TicketId(ticket), now)
         })
     }
