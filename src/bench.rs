@@ -130,23 +130,7 @@ pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
 
     let machine = Machine::detect();
     let mut header = vec![];
-    header.push(format!("date:      {}", machine.date));
-    header.push(format!("machine:   {}", machine.describe()));
-    header.push(format!(
-        "software:  hako {} ({} build), SQLite {}{}",
-        env!("CARGO_PKG_VERSION"),
-        if cfg!(debug_assertions) {
-            "DEBUG — numbers are meaningless, use --release"
-        } else {
-            "release"
-        },
-        synthetic::sqlite_version(),
-        machine
-            .rustc
-            .as_deref()
-            .map(|r| format!(", {r}"))
-            .unwrap_or_default()
-    ));
+    header.extend(machine.header());
     let by_status: Vec<String> = stats
         .tickets_by_status
         .iter()
@@ -579,6 +563,28 @@ struct Machine {
 }
 
 impl Machine {
+    /// The date, machine and software lines every benchmark report starts with.
+    fn header(&self) -> Vec<String> {
+        vec![
+            format!("date:      {}", self.date),
+            format!("machine:   {}", self.describe()),
+            format!(
+                "software:  hako {} ({} build), SQLite {}{}",
+                env!("CARGO_PKG_VERSION"),
+                if cfg!(debug_assertions) {
+                    "DEBUG — numbers are meaningless, use --release"
+                } else {
+                    "release"
+                },
+                synthetic::sqlite_version(),
+                self.rustc
+                    .as_deref()
+                    .map(|r| format!(", {r}"))
+                    .unwrap_or_default()
+            ),
+        ]
+    }
+
     fn detect() -> Self {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu = cpuinfo

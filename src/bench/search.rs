@@ -112,23 +112,7 @@ pub fn run(a: &SearchBenchArgs) -> Result<()> {
     let mut store = Store::open(&db).with_context(|| format!("open {}", db.display()))?;
     let mut header = vec![];
     let machine = Machine::detect();
-    header.push(format!("date:      {}", machine.date));
-    header.push(format!("machine:   {}", machine.describe()));
-    header.push(format!(
-        "software:  hako {} ({} build), SQLite {}{}",
-        env!("CARGO_PKG_VERSION"),
-        if cfg!(debug_assertions) {
-            "DEBUG — numbers are meaningless"
-        } else {
-            "release"
-        },
-        synthetic::sqlite_version(),
-        machine
-            .rustc
-            .as_deref()
-            .map(|r| format!(", {r}"))
-            .unwrap_or_default()
-    ));
+    header.extend(machine.header());
     if store.stats()?.tickets == 0 {
         let spec = SyntheticSpec {
             tickets: a.tickets.unwrap_or(a.messages / 5).max(1),
