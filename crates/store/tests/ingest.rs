@@ -518,3 +518,23 @@ fn old_mail_threads_by_subject_as_of_when_it_arrived() {
         "{out:?}"
     );
 }
+
+#[test]
+fn an_ingested_message_keeps_its_raw_mail() {
+    let mut f = Fixture::new();
+    let mb = f.store.mailbox(f.support, "INBOX").unwrap().id;
+    let m = imap(
+        mb,
+        1,
+        1,
+        mail("taro@customer.test", &[], "raw@c.test", "原文"),
+    );
+    let raw = m.raw.clone();
+    let n = created(&ingest(&mut f, vec![m])[0]);
+    let d = f.store.ticket_detail(n).unwrap();
+    let hash = d.messages[0]
+        .raw
+        .clone()
+        .expect("the message links its raw mail");
+    assert_eq!(f.store.blob(&hash).unwrap(), raw);
+}

@@ -3,14 +3,16 @@
 
 use hako_domain::threading::token::SigningKey;
 use hako_domain::threading::{IncomingFacts, ThreadDecision, ThreadingPolicy, decide};
-use hako_domain::{Actor, Channel, Direction, EmailAddress, InboxId, MessageId, Timestamp};
+use hako_domain::{
+    Actor, Channel, ContentHash, Direction, EmailAddress, InboxId, MessageId, Timestamp,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Content, IncomingMail, Outcome, ParsedMail, Source, candidates};
 use crate::codec::ms;
 use crate::directory::find_or_create_contact;
 use crate::ops::create::{TicketSpec, create_in_tx};
-use crate::ops::message::{add_in_tx, put_blob};
+use crate::ops::message::{add_stored_in_tx, put_blob};
 use crate::queries::load_ticket_by_id;
 use crate::{Result, Store, StoreError};
 
@@ -158,16 +160,18 @@ fn ingest_one(
                 reason: reason.clone(),
             }
         }
-        Content::Parsed(parsed) => thread_in(tx, mail, parsed, ours, key, policy, now)?,
+        Content::Parsed(parsed) => thread_in(tx, mail, &raw_hash, parsed, ours, key, policy, now)?,
     };
     record(tx, mail, &outcome, raw_hash.as_str(), now)?;
     advance(tx, mail, now)?;
     Ok(outcome)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn thread_in(
     tx: &Connection,
     mail: &IncomingMail,
+    raw: &ContentHash,
     parsed: &ParsedMail,
     ours: &[(String, InboxId)],
     key: &SigningKey,
@@ -241,7 +245,7 @@ fn thread_in(
         ThreadDecision::Append { ticket, reopen, .. } => {
             let t = load_ticket_by_id(tx, ticket)?;
             let before = t.status.clone();
-            let id = add_in_tx(tx, Actor::System, &t, &message, now)?;
+            let id = add_stored_in_tx(tx, Actor::System, &t, &message, Some(raw.clone()), now)?;
             let after = load_ticket_by_id(tx, ticket)?.status;
             Ok(Outcome::Appended {
                 ticket: t.number,
@@ -274,7 +278,7 @@ fn thread_in(
             };
             let id = create_in_tx(tx, Actor::System, &spec, now)?;
             let t = load_ticket_by_id(tx, id)?;
-            let msg = add_in_tx(tx, Actor::System, &t, &message, now)?;
+            let msg = add_stored_in_tx(tx, Actor::System, &t, &message, Some(raw.clone()), now)?;
             Ok(Outcome::Created {
                 ticket: t.number,
                 message: msg,

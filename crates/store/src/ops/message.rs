@@ -152,6 +152,19 @@ pub(crate) fn add_in_tx(
         .as_deref()
         .map(|b| put_blob(tx, b, now))
         .transpose()?;
+    add_stored_in_tx(tx, actor, t, msg, raw, now)
+}
+
+/// Like [`add_in_tx`] for a message whose raw bytes are already stored under `raw` (ingest
+/// stores them first of all, before it knows what the mail will become).
+pub(crate) fn add_stored_in_tx(
+    tx: &Connection,
+    actor: Actor,
+    t: &Ticket,
+    msg: &NewMessage,
+    raw: Option<ContentHash>,
+    now: Timestamp,
+) -> Result<MessageId> {
     let received = msg.received_at.unwrap_or(now);
     tx.execute(
         "INSERT INTO messages (ticket_id, direction, raw_hash, message_id, in_reply_to, refs,
