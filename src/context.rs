@@ -85,6 +85,8 @@ pub fn sync_inboxes(store: &mut Store, config: &Config) -> Result<()> {
                 && i.address == address
                 && i.display_name == ic.display_name
                 && i.signature == ic.signature
+                && i.requires_approval == ic.require_approval
+                && i.auto_reply == ic.auto_reply
         });
         if !same {
             store
@@ -93,6 +95,8 @@ pub fn sync_inboxes(store: &mut Store, config: &Config) -> Result<()> {
                     address,
                     display_name: ic.display_name.clone(),
                     signature: ic.signature.clone(),
+                    requires_approval: ic.require_approval,
+                    auto_reply: ic.auto_reply.clone(),
                 })
                 .with_context(|| format!("inbox {}", ic.name))?;
         }

@@ -312,3 +312,73 @@ fn a_restart_with_100_queued_replies_delivers_each_once() {
     let t = h.json(&["ticket", "show", "1001", "--json"]);
     assert_eq!(t["messages"].as_array().unwrap().len(), 101);
 }
+
+#[test]
+fn approval_blocks_a_reply_until_a_supervisor_approves_and_the_edit_is_what_arrives() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-approval-{token}");
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    let approval = [("HAKO_INBOX__SUPPORT__REQUIRE_APPROVAL", "true")];
+    for (email, role) in [
+        ("sato@example.test", "agent"),
+        ("boss@example.test", "supervisor"),
+    ] {
+        h.ok(&[
+            "user", "add", "--email", email, "--name", email, "--role", role, "--inbox", "support",
+        ]);
+    }
+    h.email_ticket("support", "taro@customer.test", "承認のテスト", "");
+    let sato = ["--as", "sato@example.test"];
+    let out = h.ok_env(
+        &[
+            &sato[..],
+            &["reply", "1001", "--body", &format!("下書き {token}")],
+        ]
+        .concat(),
+        &approval,
+    );
+    assert!(out.contains("waits for approval"), "{out}");
+    let flush = h.json_env(&["outbox", "flush", "--json"], &approval);
+    assert_eq!(flush["sent"], 0, "not sent before approval: {flush}");
+    assert_eq!(outbox(&h)[0]["state"], "approval");
+    // The author cannot approve their own reply.
+    let err = h.fails(&[&sato[..], &["outbox", "approve", "1"]].concat());
+    assert!(err.contains("other than its author"), "{err}");
+
+    let edited = format!("承認済みの文面 {token}");
+    h.ok_env(
+        &[
+            "--as",
+            "boss@example.test",
+            "outbox",
+            "approve",
+            "1",
+            "--body",
+            &edited,
+            "--comment",
+            "敬語を修正",
+        ],
+        &approval,
+    );
+    let show = h.ok(&["outbox", "show", "1"]);
+    assert!(
+        show.contains(&format!("- 下書き {token}")) && show.contains(&format!("+ {edited}")),
+        "the diff of the approver's edit: {show}"
+    );
+    let flush = h.json_env(&["outbox", "flush", "--json"], &approval);
+    assert_eq!(flush["sent"], 1, "{flush}");
+    let got = delivered("taro@customer.test", &token, 1, Duration::from_secs(30));
+    assert_eq!(got.len(), 1, "delivered once");
+    assert!(
+        got[0].contains(&edited) && !got[0].contains("下書き"),
+        "{}",
+        got[0]
+    );
+    let audit = h.ok(&["ticket", "show", "1001"]);
+    assert!(
+        audit.contains("reply_approved") || audit.contains("approved"),
+        "{audit}"
+    );
+}

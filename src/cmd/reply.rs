@@ -6,12 +6,11 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use hako_domain::when::parse_when;
-use hako_domain::{Direction, Status, TicketNumber};
-use hako_outbound::compose::{Quote, Reply, compose};
+use hako_domain::{Status, TicketNumber};
+use hako_outbound::draft::{self, DraftOptions, ReplyRequest};
 use hako_outbound::worker::OutboxWorker;
 use hako_store::Store;
-use hako_store::outbox::NewReply;
-use std::io::Read;
+use hako_store::outbox::OutboxState;
 
 use crate::context::{Ctx, db_path};
 use crate::output;
@@ -52,6 +51,27 @@ pub struct ReplyArgs {
     json: bool,
 }
 
+/// A new text for a waiting reply.
+#[derive(Args)]
+pub struct NewText {
+    #[arg(long, conflicts_with = "body_file")]
+    body: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<std::path::PathBuf>,
+}
+
+impl NewText {
+    fn read(&self) -> Result<Option<String>> {
+        match (&self.body, &self.body_file) {
+            (Some(b), _) => Ok(Some(b.clone())),
+            (None, Some(f)) => std::fs::read_to_string(f)
+                .map(Some)
+                .with_context(|| format!("body file {}: cannot read", f.display())),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum OutboxCmd {
     /// Replies waiting, retrying or failed (all, with --all).
@@ -65,20 +85,38 @@ pub enum OutboxCmd {
     Cancel { id: i64 },
     /// Queue a failed reply again, due now.
     Retry { id: i64 },
+    /// One entry: its state, text, the approver's comment and the diff of any edit.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a reply waiting for approval (supervisors, not its author); with
+    /// --body/--body-file, send an edited text instead (the author's stays for the diff).
+    Approve {
+        id: i64,
+        #[command(flatten)]
+        text: NewText,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Send a waiting reply back to its author with a comment.
+    Return {
+        id: i64,
+        #[arg(long)]
+        comment: String,
+    },
+    /// The author edits a returned reply and submits it for approval again.
+    Resubmit {
+        id: i64,
+        #[command(flatten)]
+        text: NewText,
+    },
     /// Send every reply that is due now, then exit.
     Flush {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// 16 random hex digits for a Message-ID.
-fn nonce() -> Result<String> {
-    let mut b = [0u8; 8];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .context("read /dev/urandom")?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
 pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
@@ -94,92 +132,43 @@ pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
         Some(name) => render_for(ctx, name, n, &text)?,
         None => text,
     };
-    let d = ctx.store.ticket_detail(n)?;
-    let inbox = &d.inbox;
-    let ours: Vec<String> = ctx
-        .store
-        .inboxes()?
-        .iter()
-        .map(|i| i.address.normalized())
-        .collect();
-    let last_in = d
-        .messages
-        .iter()
-        .rev()
-        .find(|m| m.direction == Direction::Incoming);
-    let customer = last_in
-        .and_then(|m| m.from.as_ref().map(|f| f.address.clone()))
-        .or_else(|| d.contact.addresses.first().map(|x| x.to_string()))
-        .with_context(|| format!("ticket {n}: the customer has no address to reply to"))?;
-    let others: Vec<String> = last_in
-        .map(|m| {
-            m.to.iter()
-                .chain(&m.cc)
-                .map(|p| p.address.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let key = ctx.store.signing_key()?;
-    let nonce = nonce()?;
     let now = ctx.store.now();
-    let quoted = last_in.filter(|_| a.quote).map(|m| Quote {
-        who: m
-            .from
-            .as_ref()
-            .map_or("", |f| f.name.as_deref().unwrap_or(&f.address)),
-        date: m.date.unwrap_or(m.created_at),
-        text: &m.text,
-    });
-    let composed = compose(&Reply {
-        inbox_address: inbox.address.as_str(),
-        inbox_display_name: &inbox.display_name,
-        signature: &inbox.signature,
-        ticket: d.ticket.id,
-        subject_tag: a.tag.then_some(n.0),
-        customer: &customer,
-        customer_name: d.contact.name.as_deref(),
-        others: &others,
-        reply_all: a.reply_all,
-        original_subject: last_in.map_or(d.ticket.subject.as_str(), |m| m.subject.as_str()),
-        in_reply_to: last_in.and_then(|m| m.message_id.as_deref()),
-        references: last_in.map_or(&[][..], |m| m.references.as_slice()),
-        quote: quoted,
-        body: &body,
-        our_addresses: &ours,
-        key: &key,
-        nonce: &nonce,
-        date: now,
-    })
-    .with_context(|| format!("reply to ticket {n}"))?;
     let send_at = match &a.send_at {
         Some(t) => parse_when(t, now, ctx.tz()).context("--send-at")?,
         None => now + chrono::Duration::seconds(i64::from(ctx.config.outbox.undo_seconds)),
     };
-    let mut recipients = vec![composed.to.to_string()];
-    recipients.extend(composed.cc.iter().map(|c| c.to_string()));
-    let item = ctx.store.queue_reply(
-        ctx.actor(),
-        &NewReply {
-            ticket: n,
-            author: ctx.agent.as_ref().map(|g| g.id),
-            message_id: composed.message_id.clone(),
-            raw: composed.raw,
-            envelope_from: inbox.address.to_string(),
-            recipients,
-            subject: composed.subject,
-            text: composed.text,
-            send_at,
-            retry_for: chrono::Duration::hours(i64::from(ctx.config.outbox.retry_hours)),
-            status_after: a.then.map(|t| match t {
-                Then::Open => Status::Open,
-                Then::Pending => Status::Pending { reason: None },
-                Then::Closed => Status::Closed,
-            }),
+    let request = ReplyRequest {
+        ticket: n,
+        author: ctx.agent.as_ref(),
+        body,
+        options: DraftOptions {
+            reply_all: a.reply_all,
+            tag: a.tag,
+            quote: a.quote,
         },
-        hako_store::Expect::Any,
-    )?;
+        send_at,
+        retry_for: chrono::Duration::hours(i64::from(ctx.config.outbox.retry_hours)),
+        status_after: a.then.map(|t| match t {
+            Then::Open => Status::Open,
+            Then::Pending => Status::Pending { reason: None },
+            Then::Closed => Status::Closed,
+        }),
+        automatic: false,
+    };
+    let new = draft::prepare(&mut ctx.store, &request)?;
+    let actor = ctx.actor();
+    let item = ctx
+        .store
+        .queue_reply(actor, &new, hako_store::Expect::Any)?;
     if a.json {
         return output::json(&item);
+    }
+    if item.state == OutboxState::Approval {
+        println!(
+            "ticket {n}: reply waits for approval as outbox {} (a supervisor runs: hako outbox approve {})",
+            item.id, item.id
+        );
+        return Ok(());
     }
     println!(
         "ticket {n}: reply queued as outbox {} to {}; sends at {} (cancel: hako outbox cancel {})",
@@ -205,10 +194,7 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
                     vec![
                         o.id.to_string(),
                         o.ticket.to_string(),
-                        serde_json::to_value(o.state)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
+                        state_name(o.state),
                         o.recipients.join(","),
                         output::time(o.send_at, tz),
                         o.attempts.to_string(),
@@ -238,6 +224,35 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
             ctx.store.outbox_retry(ctx.actor(), id, window)?;
             println!("outbox {id}: queued again");
         }
+        OutboxCmd::Show { id, json } => {
+            let item = ctx.store.outbox_item(id)?;
+            if json {
+                return output::json(&item);
+            }
+            show(&item, ctx.tz());
+        }
+        OutboxCmd::Approve { id, text, comment } => {
+            let edit = edit_of(ctx, id, &text)?;
+            let actor = ctx.actor();
+            let item = ctx
+                .store
+                .outbox_approve(actor, id, edit.as_ref(), comment.as_deref())?;
+            println!(
+                "outbox {id}: approved; sends at {}",
+                output::time(item.send_at, ctx.tz())
+            );
+        }
+        OutboxCmd::Return { id, comment } => {
+            let actor = ctx.actor();
+            ctx.store.outbox_return(actor, id, &comment)?;
+            println!("outbox {id}: returned to its author");
+        }
+        OutboxCmd::Resubmit { id, text } => {
+            let edit = edit_of(ctx, id, &text)?;
+            let actor = ctx.actor();
+            ctx.store.outbox_resubmit(actor, id, edit.as_ref())?;
+            println!("outbox {id}: submitted for approval again");
+        }
         OutboxCmd::Flush { json } => {
             let store = Store::open(&db_path(&ctx.config))?;
             let mut worker = OutboxWorker::new(store, ctx.config.clone());
@@ -259,66 +274,52 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
 
 /// Renders template `name` for ticket `n` with the agent's `text` as its `body`.
 pub fn render_for(ctx: &Ctx, name: &str, n: TicketNumber, text: &str) -> Result<String> {
-    use hako_outbound::template::{
-        AgentVars, CustomerVars, InboxVars, TemplateContext, TicketVars, render,
+    Ok(draft::render_template(
+        &ctx.store,
+        name,
+        n,
+        ctx.agent.as_ref(),
+        text,
+        ctx.tz(),
+    )?)
+}
+
+/// The waiting reply composed again around the new text, if one was given.
+fn edit_of(ctx: &mut Ctx, id: i64, text: &NewText) -> Result<Option<hako_store::outbox::Edit>> {
+    let Some(body) = text.read()? else {
+        return Ok(None);
     };
-    let t = ctx.store.template(name)?;
-    let d = ctx.store.ticket_detail(n)?;
-    let address = d
-        .contact
-        .addresses
-        .first()
-        .map(|x| x.to_string())
-        .unwrap_or_default();
-    let history = match hako_domain::EmailAddress::parse(&address) {
-        Ok(a) => Some(
-            ctx.store
-                .history(&hako_store::HistoryOf::Address(a), None, 50)?,
-        ),
-        Err(_) => None,
-    };
-    let tz = ctx.tz();
-    let first = history
-        .as_ref()
-        .and_then(|h| h.first_contact)
-        .unwrap_or(d.contact.created_at);
-    let count = history.as_ref().map_or(1, |h| h.ticket_count.max(1));
-    let last_other = history.as_ref().and_then(|h| {
-        h.entries
-            .iter()
-            .find(|e| e.ticket != n)
-            .map(|e| e.ticket_subject.clone())
-    });
-    let vars = TemplateContext {
-        customer: CustomerVars {
-            name: d.contact.name.clone(),
-            address,
-            first_contact: first.with_timezone(&tz).format("%Y-%m-%d").to_string(),
-            ticket_count: count,
-            // Another ticket before this one, or first contact well before this ticket.
-            is_repeat: count > 1 || first < d.ticket.created_at - chrono::Duration::days(1),
-            last_ticket_subject: last_other,
-        },
-        ticket: TicketVars {
-            number: n.0,
-            subject: d.ticket.subject.clone(),
-            labels: d.labels.iter().map(|l| l.name.clone()).collect(),
-            inbox: d.inbox.name.clone(),
-        },
-        agent: AgentVars {
-            name: ctx
-                .agent
-                .as_ref()
-                .map(|g| g.name.clone())
-                .unwrap_or_else(|| d.inbox.display_name.clone()),
-            signature: d.inbox.signature.clone(),
-        },
-        inbox: InboxVars {
-            name: d.inbox.name.clone(),
-            address: d.inbox.address.to_string(),
-            display_name: d.inbox.display_name.clone(),
-        },
-        body: text.to_string(),
-    };
-    Ok(render(&t.name, &t.body, &vars)?)
+    let item = ctx.store.outbox_item(id)?;
+    Ok(Some(draft::recompose(&mut ctx.store, &item, &body)?))
+}
+
+fn show(o: &hako_store::outbox::OutboxItem, tz: chrono_tz::Tz) {
+    println!(
+        "outbox {} · ticket {} · {}",
+        o.id,
+        o.ticket,
+        state_name(o.state)
+    );
+    println!("To: {}", o.recipients.join(", "));
+    println!("Subject: {}", o.subject);
+    println!("Send at: {}", output::time(o.send_at, tz));
+    if let Some(e) = &o.last_error {
+        println!("Last error: {e}");
+    }
+    if let Some(c) = &o.review_comment {
+        println!("Reviewer's comment: {c}");
+    }
+    println!("\n{}", o.body.trim_end());
+    if let Some(before) = &o.original_body {
+        println!("\nEdited by the approver (- the author's text, + what is sent):");
+        let diff = hako_domain::diff::diff_lines(before, &o.body);
+        print!("{}", hako_domain::diff::render(&diff));
+    }
+}
+
+fn state_name(s: OutboxState) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -56,8 +56,13 @@ const TOP_SECTIONS: [(&str, Schema); 3] = [
     ("outbox", OUTBOX_KEYS),
 ];
 // `name` is deliberately absent: it is how the variable finds the inbox.
-pub(crate) const INBOX_KEYS: Schema =
-    &[("address", Str), ("display_name", Str), ("signature", Str)];
+pub(crate) const INBOX_KEYS: Schema = &[
+    ("address", Str),
+    ("display_name", Str),
+    ("signature", Str),
+    ("require_approval", Bool),
+    ("auto_reply", Str),
+];
 pub(crate) const IMAP_KEYS: Schema = &[
     ("host", Str),
     ("port", Int),
@@ -70,6 +75,7 @@ pub(crate) const IMAP_KEYS: Schema = &[
     ("auth", Str),
     ("after_ingest", Str),
     ("move_to", Str),
+    ("sent_folder", Str),
     ("initial_import", Str),
     ("import_since", Str),
     ("idle", Bool),

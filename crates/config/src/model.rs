@@ -85,6 +85,14 @@ pub struct InboxConfig {
     /// Appended to every reply; may span several lines.
     #[serde(default)]
     pub signature: String,
+    /// Every reply from this inbox waits for a supervisor's approval (承認) before it is
+    /// sent. Agents marked "cannot send" need approval in every inbox.
+    #[serde(default)]
+    pub require_approval: bool,
+    /// A reply template (`hako template list`) sent automatically to the customer of each
+    /// new ticket — never to robots, bounces or lists, at most once a day per address.
+    #[serde(default)]
+    pub auto_reply: Option<String>,
     /// Where incoming mail is fetched from; absent means "no fetching".
     #[serde(default)]
     pub imap: Option<ImapConfig>,
@@ -125,6 +133,10 @@ pub struct ImapConfig {
     /// otherwise).
     #[serde(default)]
     pub move_to: Option<String>,
+    /// Folder that receives a copy of every reply sent from this inbox (`Sent`), so the
+    /// team's mail clients show hako's replies too; absent means no copy.
+    #[serde(default)]
+    pub sent_folder: Option<String>,
     /// What the first sync of a folder imports.
     #[serde(default)]
     pub initial_import: InitialImport,

@@ -50,10 +50,18 @@ pub enum Action {
     /// A send attempt failed; `after` holds the server's answer.
     ReplyFailed,
     ReplyCancelled,
+    /// A reply waits for a supervisor (承認); `after` says why (inbox rule, cannot send).
+    ReplySubmitted,
+    /// A supervisor approved a reply; `after` holds the comment and the diff of any edit.
+    ReplyApproved,
+    /// A supervisor sent a reply back to its author with a comment.
+    ReplyReturned,
+    /// The reply was copied to the inbox's IMAP Sent folder.
+    ReplyFiled,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 28] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -78,6 +86,10 @@ impl Action {
         Action::ReplySent,
         Action::ReplyFailed,
         Action::ReplyCancelled,
+        Action::ReplySubmitted,
+        Action::ReplyApproved,
+        Action::ReplyReturned,
+        Action::ReplyFiled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +118,10 @@ impl Action {
             Action::ReplySent => "reply_sent",
             Action::ReplyFailed => "reply_failed",
             Action::ReplyCancelled => "reply_cancelled",
+            Action::ReplySubmitted => "reply_submitted",
+            Action::ReplyApproved => "reply_approved",
+            Action::ReplyReturned => "reply_returned",
+            Action::ReplyFiled => "reply_filed",
         }
     }
 

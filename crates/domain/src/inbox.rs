@@ -13,6 +13,10 @@ pub struct Inbox {
     /// What customers see in From: (`Example Support`).
     pub display_name: String,
     pub signature: String,
+    /// Every reply from this inbox waits for a supervisor's approval (承認).
+    pub requires_approval: bool,
+    /// The reply template sent automatically when a customer starts a ticket.
+    pub auto_reply: Option<String>,
 }
 
 /// Names appear in URLs, CLI flags and env variable names, so keep them plain.

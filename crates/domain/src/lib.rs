@@ -7,6 +7,7 @@
 pub mod agent;
 pub mod colour;
 pub mod content;
+pub mod diff;
 pub mod email;
 pub mod error;
 pub mod event;

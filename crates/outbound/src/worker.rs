@@ -58,6 +58,13 @@ impl OutboxWorker {
         Ok(&self.transports[&inbox])
     }
 
+    /// The IMAP folder that keeps a copy of this inbox's replies, if any.
+    pub fn sent_folder(&self, inbox: InboxId) -> Option<String> {
+        let inboxes = self.store.inboxes().ok()?;
+        let name = &inboxes.iter().find(|i| i.id == inbox)?.name;
+        self.config.inbox(name)?.imap.as_ref()?.sent_folder.clone()
+    }
+
     /// Sends every reply that is due now, once each.
     pub async fn flush(&mut self) -> Result<FlushReport, StoreError> {
         let mut report = FlushReport::default();
@@ -70,7 +77,12 @@ impl OutboxWorker {
             let attempt = self.attempt(&item).await;
             let now = Utc::now();
             let outcome = tokio::task::block_in_place(|| match &attempt {
-                Attempt::Sent => self.store.outbox_sent(item.id).map(|_| OutboxState::Sent),
+                Attempt::Sent => {
+                    let copy = self.sent_folder(item.inbox).is_some();
+                    self.store
+                        .outbox_sent(item.id, copy)
+                        .map(|_| OutboxState::Sent)
+                }
                 Attempt::Retry(e) => {
                     let jitter = f64::from(now.timestamp_subsec_nanos() % 1000) / 1000.0;
                     let at = now + retry_delay(item.attempts, jitter);

@@ -17,6 +17,8 @@ pub struct NewInbox {
     pub address: EmailAddress,
     pub display_name: String,
     pub signature: String,
+    pub requires_approval: bool,
+    pub auto_reply: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,10 +41,13 @@ fn inbox_row(r: &Row<'_>) -> rusqlite::Result<Inbox> {
             .map_err(|_| crate::codec::bad_value(2, "stored inbox address"))?,
         display_name: r.get(3)?,
         signature: r.get(4)?,
+        requires_approval: r.get(5)?,
+        auto_reply: r.get(6)?,
     })
 }
 
-const INBOX_COLS: &str = "id, name, address, display_name, signature";
+const INBOX_COLS: &str =
+    "id, name, address, display_name, signature, requires_approval, auto_reply_template";
 
 impl Store {
     /// Creates the inbox, or updates address, display name and signature of the one with this
@@ -51,16 +56,21 @@ impl Store {
         validate_name(&inbox.name).map_err(StoreError::domain(format!("inbox {}", inbox.name)))?;
         self.write(|tx, now| {
             tx.execute(
-                "INSERT INTO inboxes (name, address, display_name, signature, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO inboxes (name, address, display_name, signature, created_at,
+                     requires_approval, auto_reply_template)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (name) DO UPDATE SET address = excluded.address,
-                     display_name = excluded.display_name, signature = excluded.signature",
+                     display_name = excluded.display_name, signature = excluded.signature,
+                     requires_approval = excluded.requires_approval,
+                     auto_reply_template = excluded.auto_reply_template",
                 params![
                     inbox.name,
                     inbox.address.as_str(),
                     inbox.display_name,
                     inbox.signature,
-                    ms(now)
+                    ms(now),
+                    inbox.requires_approval,
+                    inbox.auto_reply,
                 ],
             )
             .map_err(|e| match e.sqlite_error_code() {

@@ -10,6 +10,10 @@ pub enum StoreError {
     #[error("{what}: not found")]
     NotFound { what: String },
 
+    /// The actor may not do this (approve their own reply, send without approval).
+    #[error("{what}: not allowed: {why}")]
+    NotAllowed { what: String, why: String },
+
     #[error("{what}: already exists")]
     AlreadyExists { what: String },
 

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "outbox", include_str!("../../../migrations/0004_outbox.sql")),
     (5, "templates", include_str!("../../../migrations/0005_templates.sql")),
     (6, "history indexes", include_str!("../../../migrations/0006_history_indexes.sql")),
+    (7, "approval", include_str!("../../../migrations/0007_approval.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {

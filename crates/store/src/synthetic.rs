@@ -291,6 +291,8 @@ fn make_inboxes(store: &mut Store, spec: &SyntheticSpec) -> Result<Vec<InboxInfo
             address: EmailAddress::parse(&address).map_err(StoreError::domain("inbox address"))?,
             display_name: display.to_string(),
             signature: format!("{display}\n{address}"),
+            requires_approval: false,
+            auto_reply: None,
         })?;
         out.push(InboxInfo {
             id: inbox.id,

@@ -9,7 +9,7 @@ use hako_domain::{Action, Actor, Direction, Status};
 use hako_store::outbox::{NewReply, OutboxState};
 use hako_store::{Expect, StoreError};
 
-fn reply(f: &Fixture, n: hako_domain::TicketNumber, id: &str, send_in: Duration) -> NewReply {
+pub fn reply(f: &Fixture, n: hako_domain::TicketNumber, id: &str, send_in: Duration) -> NewReply {
     NewReply {
         ticket: n,
         author: Some(f.sato),
@@ -19,6 +19,10 @@ fn reply(f: &Fixture, n: hako_domain::TicketNumber, id: &str, send_in: Duration)
         recipients: vec!["taro@customer.test".into()],
         subject: "Re: 質問".into(),
         text: "回答です".into(),
+        body: "回答です".into(),
+        draft: "{}".into(),
+        nonce: id.into(),
+        automatic: false,
         send_at: *f.now.lock().unwrap() + send_in,
         retry_for: Duration::days(2),
         status_after: Some(Status::Closed),
@@ -55,8 +59,8 @@ fn a_reply_waits_for_its_time_then_becomes_an_outgoing_message_and_closes_the_ti
     f.advance(Duration::seconds(10));
     let due = f.store.due_outbox(10).unwrap();
     assert_eq!(due.len(), 1);
-    f.store.outbox_sent(due[0].id).unwrap();
-    f.store.outbox_sent(due[0].id).unwrap(); // a second report changes nothing
+    f.store.outbox_sent(due[0].id, false).unwrap();
+    f.store.outbox_sent(due[0].id, false).unwrap(); // a second report changes nothing
     let d = f.store.ticket_detail(n).unwrap();
     assert_eq!(d.messages.len(), 2);
     assert_eq!(d.messages[1].direction, Direction::Outgoing);

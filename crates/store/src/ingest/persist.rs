@@ -279,6 +279,16 @@ fn thread_in(
             let id = create_in_tx(tx, Actor::System, &spec, now)?;
             let t = load_ticket_by_id(tx, id)?;
             let msg = add_stored_in_tx(tx, Actor::System, &t, &message, Some(raw.clone()), now)?;
+            // A person starting a ticket gets the inbox's automatic reply, if it has one
+            // (never robots, bounces, lists or old mail; the loop guard is in the outbox).
+            if !message.automatic && !message.imported && address.is_some() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO auto_reply_queue (ticket_id, created_at)
+                     SELECT ?1, ?2 FROM inboxes WHERE id = ?3 AND auto_reply_template IS NOT NULL",
+                    params![id.0, ms(now), inbox.0],
+                )
+                .map_err(StoreError::sql("queue an automatic reply"))?;
+            }
             Ok(Outcome::Created {
                 ticket: t.number,
                 message: msg,

@@ -43,6 +43,8 @@ impl Fixture {
                     address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
                     display_name: name.into(),
                     signature: String::new(),
+                    requires_approval: false,
+                    auto_reply: None,
                 })
                 .unwrap()
                 .id

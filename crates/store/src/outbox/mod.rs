@@ -3,6 +3,17 @@
 //! becomes an outgoing message on the ticket (and the ticket's status changes as the agent
 //! chose); a temporary failure is retried later; a permanent one, or the end of the retry
 //! window, fails the row — each failure shown on the ticket with the server's answer.
+//!
+//! A reply that needs approval (承認: the inbox requires it, or its author may not send)
+//! starts in `approval` instead of `queued`; see [`approval`].
+
+mod approval;
+mod auto_reply;
+mod sent_copy;
+
+pub use approval::Edit;
+pub use auto_reply::{AutoReplyDue, LOOP_GUARD};
+pub use sent_copy::SentCopy;
 
 use chrono::Duration;
 use hako_domain::{
@@ -22,6 +33,10 @@ use crate::{Result, Store, StoreError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutboxState {
+    /// Waits for a supervisor.
+    Approval,
+    /// Sent back to its author with a comment.
+    Returned,
     Queued,
     Sent,
     Failed,
@@ -31,6 +46,8 @@ pub enum OutboxState {
 impl OutboxState {
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
+            "approval" => OutboxState::Approval,
+            "returned" => OutboxState::Returned,
             "queued" => OutboxState::Queued,
             "sent" => OutboxState::Sent,
             "failed" => OutboxState::Failed,
@@ -50,7 +67,16 @@ pub struct NewReply {
     pub envelope_from: String,
     pub recipients: Vec<String>,
     pub subject: String,
+    /// The text as sent (body, signature, quote).
     pub text: String,
+    /// What the author wrote: what an approver may edit.
+    pub body: String,
+    /// How to compose the message again after an edit (JSON, the composer's; opaque here).
+    pub draft: String,
+    /// Makes the Message-ID; kept so a recomposed message keeps it.
+    pub nonce: String,
+    /// An automatic message (auto-reply): never waits for approval.
+    pub automatic: bool,
     /// Not before this (a scheduled send, or now plus the undo window).
     pub send_at: Timestamp,
     /// How long temporary failures are retried.
@@ -71,6 +97,16 @@ pub struct OutboxItem {
     pub recipients: Vec<String>,
     pub subject: String,
     pub state: OutboxState,
+    pub author: Option<AgentId>,
+    /// What the author wrote (approvers edit this).
+    pub body: String,
+    pub draft: String,
+    pub nonce: String,
+    pub automatic: bool,
+    pub reviewer: Option<AgentId>,
+    pub review_comment: Option<String>,
+    /// The author's text before an approver's edit.
+    pub original_body: Option<String>,
     pub send_at: Timestamp,
     pub next_attempt_at: Timestamp,
     pub give_up_at: Timestamp,
@@ -82,7 +118,8 @@ pub struct OutboxItem {
 
 const COLS: &str = "o.id, t.number, o.ticket_id, o.inbox_id, o.message_id, o.raw_hash,
     o.envelope_from, o.recipients, o.subject, o.state, o.send_at, o.next_attempt_at,
-    o.give_up_at, o.attempts, o.last_error, o.created_at, o.finished_at";
+    o.give_up_at, o.attempts, o.last_error, o.created_at, o.finished_at, o.author_id, o.body,
+    o.draft, o.nonce, o.automatic, o.reviewer_id, o.review_comment, o.original_body";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
     Ok(OutboxItem {
@@ -104,6 +141,14 @@ fn row(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
         last_error: r.get(14)?,
         created_at: from_ms(r.get(15)?),
         finished_at: opt_from_ms(r.get(16)?),
+        author: r.get::<_, Option<i64>>(17)?.map(AgentId),
+        body: r.get(18)?,
+        draft: r.get(19)?,
+        nonce: r.get(20)?,
+        automatic: r.get(21)?,
+        reviewer: r.get::<_, Option<i64>>(22)?.map(AgentId),
+        review_comment: r.get(23)?,
+        original_body: r.get(24)?,
     })
 }
 
@@ -138,12 +183,23 @@ impl Store {
     ) -> Result<OutboxItem> {
         let id = self.write(|tx, now| {
             let t = ticket_for_change(tx, r.ticket, expect)?;
+            let approval = approval::needed(tx, t.inbox, r.author, r.automatic)?;
+            if r.automatic {
+                auto_reply::guard(tx, &r.recipients, now)?;
+            }
             let raw = put_blob(tx, &r.raw, now)?;
+            let state = if approval.is_some() {
+                "approval"
+            } else {
+                "queued"
+            };
             tx.execute(
                 "INSERT INTO outbox (ticket_id, inbox_id, author_id, message_id, raw_hash,
                      envelope_from, recipients, subject, body_text, state, send_at,
-                     next_attempt_at, give_up_at, status_after, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, ?12, ?13)",
+                     next_attempt_at, give_up_at, status_after, created_at, body, draft, nonce,
+                     automatic)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?14, ?10, ?10, ?11, ?12, ?13, ?15,
+                     ?16, ?17, ?18)",
                 params![
                     t.id.0,
                     t.inbox.0,
@@ -158,6 +214,11 @@ impl Store {
                     ms(r.send_at.max(now) + r.retry_for),
                     r.status_after.as_ref().map(to_json),
                     ms(now),
+                    state,
+                    r.body,
+                    r.draft,
+                    r.nonce,
+                    r.automatic,
                 ],
             )
             .map_err(StoreError::sql("queue a reply"))?;
@@ -168,6 +229,10 @@ impl Store {
                 r.send_at.to_rfc3339()
             );
             event(tx, t.id, actor, Action::ReplyQueued, &note, now)?;
+            if let Some(why) = approval {
+                let note = format!("outbox {id} waits for approval: {why}");
+                event(tx, t.id, actor, Action::ReplySubmitted, &note, now)?;
+            }
             bump(tx, t.id, now)?;
             Ok(id)
         })?;
@@ -186,12 +251,14 @@ impl Store {
             .ok_or_else(|| StoreError::not_found(format!("outbox entry {id}")))
     }
 
-    /// Outbox entries, newest first: queued and failed only, unless `all`.
+    /// Outbox entries, newest first: those still waiting (approval, returned, queued) and the
+    /// failed ones, unless `all`.
     pub fn outbox(&self, all: bool) -> Result<Vec<OutboxItem>> {
         self.read()
             .prepare(&format!(
                 "SELECT {COLS} FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-                 WHERE ?1 OR o.state IN ('queued', 'failed') ORDER BY o.id DESC"
+                 WHERE ?1 OR o.state IN ('approval', 'returned', 'queued', 'failed')
+                 ORDER BY o.id DESC"
             ))
             .and_then(|mut st| st.query_map([all], row)?.collect())
             .map_err(StoreError::sql("list the outbox"))
@@ -226,8 +293,9 @@ impl Store {
     }
 
     /// The server accepted the reply: it becomes an outgoing message on its ticket, and the
-    /// ticket takes the status the agent chose. Doing this twice changes nothing.
-    pub fn outbox_sent(&mut self, id: i64) -> Result<()> {
+    /// ticket takes the status the agent chose; with `keep_copy` a copy for the inbox's Sent
+    /// folder is due. Doing this twice changes nothing.
+    pub fn outbox_sent(&mut self, id: i64, keep_copy: bool) -> Result<()> {
         let item = self.outbox_item(id)?;
         if item.state != OutboxState::Queued {
             return Ok(());
@@ -243,8 +311,9 @@ impl Store {
                 .map_err(StoreError::sql("read an outbox entry"))?;
             tx.execute(
                 "UPDATE outbox SET state = 'sent', attempts = attempts + 1, finished_at = ?2,
-                     last_error = NULL WHERE id = ?1",
-                params![id, ms(now)],
+                     last_error = NULL, sent_copy = CASE WHEN ?3 THEN 'pending' END
+                 WHERE id = ?1",
+                params![id, ms(now), keep_copy],
             )
             .map_err(StoreError::sql("mark a reply sent"))?;
             let t = load_ticket_by_id(tx, item.ticket_id)?;
@@ -338,13 +407,14 @@ impl Store {
         })
     }
 
-    /// Cancels a reply that has not been sent (scheduled, in the undo window, or retrying).
+    /// Cancels a reply that has not been sent (scheduled, in the undo window, retrying, or
+    /// waiting for approval).
     pub fn outbox_cancel(&mut self, actor: Actor, id: i64) -> Result<()> {
         self.outbox_transition(
             actor,
             id,
             "UPDATE outbox SET state = 'cancelled', finished_at = ?2
-             WHERE id = ?1 AND state = 'queued'",
+             WHERE id = ?1 AND state IN ('queued', 'approval', 'returned')",
             Duration::zero(),
             "is not waiting to be sent (already sent, failed or cancelled)",
             (Action::ReplyCancelled, "cancelled"),
