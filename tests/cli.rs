@@ -404,7 +404,10 @@ fn reply_templates_greet_new_and_repeat_customers_and_bad_ones_are_refused() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["default-en", "default-ja"]);
+    assert_eq!(
+        names,
+        ["auto-ack-en", "auto-ack-ja", "default-en", "default-ja"]
+    );
     h.email_ticket("support", "taro@example.jp", "一件目", "はじめまして");
     let first = h.ok(&[
         "template",

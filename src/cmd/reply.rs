@@ -256,7 +256,8 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
         OutboxCmd::Flush { json } => {
             let store = Store::open(&db_path(&ctx.config))?;
             let mut worker = OutboxWorker::new(store, ctx.config.clone());
-            let report = crate::cmd::sync::runtime()?.block_on(worker.flush())?;
+            let report =
+                crate::cmd::sync::runtime()?.block_on(outbox_pass(&mut worker, &ctx.config))?;
             for e in &report.errors {
                 eprintln!("{e}");
             }
@@ -264,8 +265,13 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
                 return output::json(&report);
             }
             println!(
-                "outbox: {} sent, {} to retry, {} failed",
-                report.sent, report.retrying, report.failed
+                "outbox: {} sent, {} to retry, {} failed; {} automatic repl{} queued, {} copied to Sent",
+                report.sent,
+                report.retrying,
+                report.failed,
+                report.auto_replies,
+                if report.auto_replies == 1 { "y" } else { "ies" },
+                report.filed
             );
         }
     }
@@ -322,4 +328,17 @@ fn state_name(s: OutboxState) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// One pass of the outbox: automatic replies queued, due replies sent, copies filed in the
+/// inboxes' Sent folders. `hako serve` runs it every two seconds, `hako outbox flush` once.
+pub async fn outbox_pass(
+    worker: &mut OutboxWorker,
+    config: &hako_config::Config,
+) -> Result<hako_outbound::worker::FlushReport> {
+    let mut report = worker.flush().await?;
+    let filed = hako_ingest::sent::file_sent_copies(worker.store_mut(), config, 100).await;
+    report.filed = filed.filed;
+    report.errors.extend(filed.errors);
+    Ok(report)
 }

@@ -161,12 +161,18 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                 Ok(s) => s,
                 Err(e) => return out_log(format!("outbox disabled: {e}")),
             };
-            let mut worker = hako_outbound::worker::OutboxWorker::new(store, config2);
+            let mut worker = hako_outbound::worker::OutboxWorker::new(store, config2.clone());
             loop {
-                match worker.flush().await {
+                match crate::cmd::reply::outbox_pass(&mut worker, &config2).await {
                     Ok(r) => {
                         if r.sent > 0 {
                             out_log(format!("outbox: {} sent", r.sent));
+                        }
+                        if r.auto_replies > 0 {
+                            out_log(format!(
+                                "outbox: {} automatic repl(ies) queued",
+                                r.auto_replies
+                            ));
                         }
                         for e in r.errors {
                             out_log(e);

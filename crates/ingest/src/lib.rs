@@ -5,6 +5,7 @@
 pub mod imap;
 pub mod import;
 pub mod pipeline;
+pub mod sent;
 pub mod sync;
 
 pub use pipeline::{Ingestor, Tally, prepare, settings};

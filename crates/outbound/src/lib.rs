@@ -3,6 +3,7 @@
 //! mailing a robot, itself, or a forged header; reply templates (`template`); the path from
 //! request to outbox row (`draft`); and the workers that send (`worker`, over `send`).
 
+pub mod auto_reply;
 pub mod compose;
 pub mod draft;
 pub mod recipients;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// The built-in templates: (name, source).
-pub const DEFAULTS: [(&str, &str); 2] = [
+pub const DEFAULTS: [(&str, &str); 4] = [
     (
         "default-ja",
         include_str!("../../../templates/replies/default-ja.jinja"),
@@ -16,6 +16,15 @@ pub const DEFAULTS: [(&str, &str); 2] = [
     (
         "default-en",
         include_str!("../../../templates/replies/default-en.jinja"),
+    ),
+    // Automatic acknowledgements for `auto_reply = "auto-ack-ja"` on an inbox.
+    (
+        "auto-ack-ja",
+        include_str!("../../../templates/replies/auto-ack-ja.jinja"),
+    ),
+    (
+        "auto-ack-en",
+        include_str!("../../../templates/replies/auto-ack-en.jinja"),
     ),
 ];
 

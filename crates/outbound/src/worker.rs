@@ -21,6 +21,11 @@ pub struct FlushReport {
     pub sent: u64,
     pub retrying: u64,
     pub failed: u64,
+    /// Automatic replies queued for new tickets this pass (sent in the same pass).
+    pub auto_replies: u64,
+    /// Sent replies copied to their inbox's IMAP Sent folder (set by the caller, which
+    /// speaks IMAP: see `hako_ingest::sent`).
+    pub filed: u64,
     /// One line per failure: outbox id, ticket, the server's answer.
     pub errors: Vec<String>,
 }
@@ -65,9 +70,19 @@ impl OutboxWorker {
         self.config.inbox(name)?.imap.as_ref()?.sent_folder.clone()
     }
 
-    /// Sends every reply that is due now, once each.
+    /// The worker's store, for the passes that run beside sending (Sent-folder copies).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Queues due automatic replies, then sends every reply that is due now, once each.
     pub async fn flush(&mut self) -> Result<FlushReport, StoreError> {
         let mut report = FlushReport::default();
+        let auto = tokio::task::block_in_place(|| {
+            crate::auto_reply::queue_auto_replies(&mut self.store, &self.config, 100)
+        })?;
+        report.auto_replies = auto.queued;
+        report.errors.extend(auto.notes);
         let due = tokio::task::block_in_place(|| self.store.due_outbox(200))?;
         for item in due {
             let until = Utc::now() + chrono::Duration::minutes(CLAIM);

@@ -24,6 +24,7 @@
 //! [`ImapError::is_retryable`] says whether reconnecting can help.
 
 mod actions;
+mod append;
 mod auth;
 mod backoff;
 mod client;
