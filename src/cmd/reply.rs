@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use hako_domain::when::parse_when;
 use hako_domain::{Direction, Status, TicketNumber};
-use hako_outbound::compose::{Quote, Reply, compose};
+use hako_outbound::compose::{Charset, Quote, Reply, compose};
 use hako_outbound::worker::OutboxWorker;
 use hako_store::Store;
 use hako_store::outbox::NewReply;
@@ -149,6 +149,8 @@ pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
         key: &key,
         nonce: &nonce,
         date: now,
+        attachments: &[],
+        charset: Charset::Utf8,
     })
     .with_context(|| format!("reply to ticket {n}"))?;
     let send_at = match &a.send_at {
