@@ -6,7 +6,7 @@ mod common;
 
 use common::Hako;
 use hako_testkit::{block_on, mail_servers, unique_token};
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -380,5 +380,138 @@ fn approval_blocks_a_reply_until_a_supervisor_approves_and_the_edit_is_what_arri
     assert!(
         audit.contains("reply_approved") || audit.contains("approved"),
         "{audit}"
+    );
+}
+
+#[test]
+fn an_iso_2022_jp_reply_with_a_japanese_attachment_arrives_intact_and_is_copied_to_sent() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-jis-{token}");
+    let sent = format!("Sent-{token}");
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    let env = [("HAKO_INBOX__SUPPORT__IMAP__SENT_FOLDER", sent.as_str())];
+    h.email_ticket(
+        "support",
+        "bob@customer.test",
+        &format!("見積書 {token}"),
+        "",
+    );
+    h.ok(&["contact", "charset", "bob@customer.test", "iso-2022-jp"]);
+    let file = h.data().join("見積書 2026年11月.pdf");
+    let pdf: Vec<u8> = (0u8..=255).cycle().take(3000).collect();
+    std::fs::write(&file, &pdf).unwrap();
+    let body = format!("山田様\n\n見積書〜添付いたします。{token}");
+    h.ok_env(
+        &[
+            "reply",
+            "1001",
+            "--body",
+            &body,
+            "--attach",
+            file.to_str().unwrap(),
+        ],
+        &env,
+    );
+    let flush = h.json_env(&["outbox", "flush", "--json"], &env);
+    assert_eq!(
+        (flush["sent"].as_u64(), flush["filed"].as_u64()),
+        (Some(1), Some(1)),
+        "{flush}"
+    );
+
+    let found = delivered("bob@customer.test", &token, 1, Duration::from_secs(30));
+    assert_eq!(found.len(), 1);
+    let all = block_on(s.imap_fetch_all("bob@customer.test", "INBOX")).unwrap();
+    let ours = all
+        .iter()
+        .find(|r| {
+            MessageParser::default()
+                .parse(r)
+                .and_then(|m| m.body_text(0).map(|b| b.contains(&token)))
+                .unwrap_or(false)
+        })
+        .unwrap();
+    assert!(ours.is_ascii(), "ISO-2022-JP mail is 7-bit");
+    let head = String::from_utf8_lossy(ours).to_ascii_lowercase();
+    assert!(head.contains("charset=iso-2022-jp"), "{head}");
+    let m = MessageParser::default().parse(ours).unwrap();
+    assert_eq!(m.subject(), Some(format!("Re: 見積書 {token}").as_str()));
+    assert!(
+        m.body_text(0).unwrap().contains("見積書～添付いたします"),
+        "〜 mapped to ～"
+    );
+    let a = m.attachments().next().expect("the attachment");
+    assert_eq!(a.attachment_name(), Some("見積書 2026年11月.pdf"));
+    assert_eq!(a.contents(), &pdf[..]);
+
+    // The copy in support@'s Sent folder, flagged as read.
+    let copies = block_on(s.imap_fetch_all("support@example.test", &sent)).unwrap();
+    assert_eq!(copies.len(), 1);
+    let copy = MessageParser::default().parse(&copies[0]).unwrap();
+    assert_eq!(copy.message_id(), m.message_id(), "the same message");
+    let t = h.ok(&["ticket", "show", "1001"]);
+    assert!(t.contains(&format!("copied to {sent}")), "{t}");
+}
+
+#[test]
+fn an_inbox_auto_reply_goes_once_a_day_to_a_person_and_never_to_automatic_mail() {
+    let s = mail_servers();
+    let token = unique_token();
+    let folder = format!("reply-auto-{token}");
+    let mail = |from: &str, n: u32, extra: &str| {
+        format!(
+            "From: {from}\r\nTo: support@example.test\r\nSubject: 質問{n} {token}\r\n\
+             Message-ID: <{token}-{n}@customer.test>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0900\r\n\
+             {extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nこんにちは\r\n"
+        )
+        .into_bytes()
+    };
+    let mails = [
+        mail("alice@customer.test", 1, ""),
+        // A second ticket from the same person the same day: the loop guard holds it back.
+        mail("alice@customer.test", 2, ""),
+        // Someone's auto-responder: stored, never answered automatically.
+        mail("bob@customer.test", 3, "Auto-Submitted: auto-replied\r\n"),
+    ];
+    // Mail of the first sync is old mail (imported, answered by no one automatically):
+    // these arrive after it.
+    block_on(s.imap_fresh_folder("support@example.test", &folder, &[], None)).unwrap();
+    let h = hako(&folder);
+    let env = [("HAKO_INBOX__SUPPORT__AUTO_REPLY", "auto-ack-ja")];
+    h.ok_env(&["sync", "--once"], &env);
+    block_on(s.imap_append("support@example.test", &folder, &mails)).unwrap();
+    h.ok_env(&["sync", "--once"], &env);
+    assert_eq!(h.stats()["tickets"], 3);
+    let flush = h.json_env(&["outbox", "flush", "--json"], &env);
+    assert_eq!(flush["auto_replies"], 1, "{flush}");
+    assert_eq!(flush["sent"], 1, "{flush}");
+    let errors = flush["errors"].to_string();
+    assert!(errors.contains("loop guard"), "{errors}");
+
+    let got = delivered("alice@customer.test", &token, 1, Duration::from_secs(30));
+    assert_eq!(got.len(), 1, "one automatic reply to alice");
+    assert!(
+        got[0].contains("受け付けました") && got[0].contains(&format!("質問1 {token}")),
+        "{}",
+        got[0]
+    );
+    let all = block_on(s.imap_fetch_all("alice@customer.test", "INBOX")).unwrap();
+    let ours = all
+        .iter()
+        .filter_map(|r| MessageParser::default().parse(r))
+        .find(|m| m.body_text(0).is_some_and(|b| b.contains(&token)))
+        .unwrap();
+    assert_eq!(
+        ours.header("Auto-Submitted").and_then(|v| v.as_text()),
+        Some("auto-replied")
+    );
+    assert!(delivered("bob@customer.test", &token, 1, Duration::from_secs(2)).is_empty());
+    // Nothing is left to send on the next pass.
+    let again = h.json_env(&["outbox", "flush", "--json"], &env);
+    assert_eq!(
+        (again["auto_replies"].as_u64(), again["sent"].as_u64()),
+        (Some(0), Some(0))
     );
 }

@@ -19,6 +19,10 @@ pub enum ContactCmd {
     },
     /// Make OTHER an address of ADDRESS's contact (folding two contacts into one if needed).
     Link { address: String, other: String },
+    /// Send replies to this contact in CHARSET: utf-8 (the default) or iso-2022-jp, for
+    /// older Japanese mail clients (a reply that needs characters ISO-2022-JP lacks, such
+    /// as emoji, still goes out in UTF-8).
+    Charset { address: String, charset: String },
 }
 
 fn address(s: &str) -> Result<EmailAddress> {
@@ -72,6 +76,15 @@ pub fn run(ctx: &mut Ctx, c: ContactCmd) -> Result<()> {
                 .link_address(ctx.actor(), &address(&a)?, &address(&other)?)?;
             let addrs: Vec<String> = c.addresses.iter().map(|a| a.to_string()).collect();
             println!("contact {a}: addresses {}", addrs.join(", "));
+        }
+        ContactCmd::Charset {
+            address: a,
+            charset,
+        } => {
+            let actor = ctx.actor();
+            ctx.store
+                .set_contact_charset(actor, &address(&a)?, &charset)?;
+            println!("contact {a}: replies in {}", charset.to_ascii_lowercase());
         }
     }
     Ok(())

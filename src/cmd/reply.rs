@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use hako_domain::when::parse_when;
 use hako_domain::{Status, TicketNumber};
+use hako_outbound::compose::Attachment;
 use hako_outbound::draft::{self, DraftOptions, ReplyRequest};
 use hako_outbound::worker::OutboxWorker;
 use hako_store::Store;
@@ -47,6 +48,9 @@ pub struct ReplyArgs {
     /// Quote the message replied to under the reply.
     #[arg(long)]
     quote: bool,
+    /// Attach a file (repeat for several); its type is guessed from the extension.
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<std::path::PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -137,15 +141,35 @@ pub fn reply(ctx: &mut Ctx, a: &ReplyArgs) -> Result<()> {
         Some(t) => parse_when(t, now, ctx.tz()).context("--send-at")?,
         None => now + chrono::Duration::seconds(i64::from(ctx.config.outbox.undo_seconds)),
     };
+    let mut options = DraftOptions {
+        reply_all: a.reply_all,
+        tag: a.tag,
+        quote: a.quote,
+        attachments: vec![],
+    };
+    let files = a
+        .attach
+        .iter()
+        .map(|f| {
+            let data = std::fs::read(f)
+                .with_context(|| format!("attachment {}: cannot read", f.display()))?;
+            let filename = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .with_context(|| format!("attachment {}: no file name", f.display()))?;
+            Ok(Attachment {
+                content_type: hako_outbound::compose::content_type_for(&filename).to_string(),
+                filename,
+                data,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    options.attach(&mut ctx.store, files)?;
     let request = ReplyRequest {
         ticket: n,
         author: ctx.agent.as_ref(),
         body,
-        options: DraftOptions {
-            reply_all: a.reply_all,
-            tag: a.tag,
-            quote: a.quote,
-        },
+        options,
         send_at,
         retry_for: chrono::Duration::hours(i64::from(ctx.config.outbox.retry_hours)),
         status_after: a.then.map(|t| match t {

@@ -44,6 +44,8 @@ pub enum Action {
     PasswordChanged,
     LabelCreated,
     ContactsLinked,
+    /// A contact's settings changed (the charset of replies).
+    ContactUpdated,
     /// A reply entered the outbox (queued, scheduled).
     ReplyQueued,
     ReplySent,
@@ -61,7 +63,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -82,6 +84,7 @@ impl Action {
         Action::PasswordChanged,
         Action::LabelCreated,
         Action::ContactsLinked,
+        Action::ContactUpdated,
         Action::ReplyQueued,
         Action::ReplySent,
         Action::ReplyFailed,
@@ -114,6 +117,7 @@ impl Action {
             Action::PasswordChanged => "password_changed",
             Action::LabelCreated => "label_created",
             Action::ContactsLinked => "contacts_linked",
+            Action::ContactUpdated => "contact_updated",
             Action::ReplyQueued => "reply_queued",
             Action::ReplySent => "reply_sent",
             Action::ReplyFailed => "reply_failed",

@@ -8,6 +8,7 @@ use hako_domain::InboxId;
 use hako_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::imap::{Client, connect};
 
@@ -50,11 +51,10 @@ pub async fn file_sent_copies(store: &mut Store, config: &Config, limit: u32) ->
         let raw = tokio::task::block_in_place(|| store.blob(&copy.raw));
         let outcome = async {
             let raw = raw.map_err(|e| e.to_string())?;
-            if !clients.contains_key(&copy.inbox) {
-                let c = connect(&imap).await.map_err(|e| e.to_string())?;
-                clients.insert(copy.inbox, c);
-            }
-            let client = clients.get_mut(&copy.inbox).expect("connected above");
+            let client = match clients.entry(copy.inbox) {
+                Entry::Occupied(c) => c.into_mut(),
+                Entry::Vacant(v) => v.insert(connect(&imap).await.map_err(|e| e.to_string())?),
+            };
             let r = client.append_seen(&folder, &raw).await;
             if r.is_err() {
                 clients.remove(&copy.inbox);

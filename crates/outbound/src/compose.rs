@@ -1,18 +1,27 @@
 //! Composing a reply: From the inbox's address and display name, To the customer (reply-all
 //! keeps the others minus our own addresses), "Re:" once, In-Reply-To and References so the
 //! customer's mail client shows one conversation, and a Message-ID on our domain carrying the
-//! signed ticket reference that ingest threads by. UTF-8 (ISO-2022-JP per contact is next).
+//! signed ticket reference that ingest threads by. The text is UTF-8, or ISO-2022-JP for
+//! contacts who need it (`charset`); with attachments the message is multipart/mixed with the
+//! text first (`attach`).
 
 use chrono::Utc;
 use hako_domain::threading::token::SigningKey;
 use hako_domain::{EmailAddress, TicketId, Timestamp};
 use lettre::Message;
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, SinglePart};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use thiserror::Error;
 
 use crate::recipients::reply_recipients;
 use crate::subject::reply_subject;
+
+mod attach;
+mod charset;
+mod text;
+
+pub use attach::{Attachment, content_type_for};
+pub use charset::Charset;
 
 /// How many References a reply carries: the first and the newest are what clients use.
 const MAX_REFERENCES: usize = 20;
@@ -60,6 +69,13 @@ pub struct Reply<'a> {
     /// Unique per message (random hex).
     pub nonce: &'a str,
     pub date: Timestamp,
+    /// Sent after the text, in this order.
+    pub attachments: &'a [Attachment],
+    /// The contact's charset; ISO-2022-JP falls back to UTF-8 when the reply needs that.
+    pub charset: Charset,
+    /// An automatic message (an acknowledgement): marked `Auto-Submitted: auto-replied`
+    /// (RFC 3834) so the customer's own auto-responder does not answer it.
+    pub automatic: bool,
 }
 
 /// The reply, ready for the outbox.
@@ -70,9 +86,11 @@ pub struct Composed {
     pub to: EmailAddress,
     pub cc: Vec<EmailAddress>,
     pub subject: String,
-    /// The text as sent: body, signature, quote.
+    /// The text as sent: body, signature, quote (with ISO-2022-JP, its look-alikes mapped).
     pub text: String,
     pub raw: Vec<u8>,
+    /// The charset actually used.
+    pub charset: Charset,
 }
 
 fn bare(id: &str) -> &str {
@@ -85,26 +103,6 @@ fn mailbox(name: Option<&str>, address: &EmailAddress) -> Result<Mailbox, Compos
         .parse()
         .map_err(|e| ComposeError::Unsafe(format!("address {address}: {e}")))?;
     Ok(Mailbox::new(name.map(str::to_string), addr))
-}
-
-/// The text as the customer will read it.
-fn text_of(r: &Reply<'_>) -> String {
-    let mut text = r.body.trim_end().replace("\r\n", "\n");
-    if !r.signature.trim().is_empty() {
-        text.push_str("\n\n");
-        text.push_str(r.signature.trim_end());
-    }
-    if let Some(q) = r.quote {
-        let when = q.date.format("%Y-%m-%d %H:%M UTC");
-        text.push_str(&format!("\n\n{when} {}:\n", q.who));
-        for line in q.text.lines() {
-            text.push_str(if line.is_empty() { ">" } else { "> " });
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    text.push('\n');
-    text
 }
 
 pub fn compose(r: &Reply<'_>) -> Result<Composed, ComposeError> {
@@ -122,7 +120,27 @@ pub fn compose(r: &Reply<'_>) -> Result<Composed, ComposeError> {
     let domain = from_addr.domain().to_string();
     let message_id = r.key.message_id(r.ticket, r.nonce, &domain);
     let subject = reply_subject(r.original_subject, r.subject_tag);
-    let text = text_of(r);
+    let text = text::text_of(r);
+    let attachments = r
+        .attachments
+        .iter()
+        .map(attach::part)
+        .collect::<Result<Vec<_>, _>>()?;
+    let jis = match r.charset {
+        Charset::Iso2022Jp => {
+            charset::Jis::new(&subject, &text, r.inbox_display_name, r.customer_name)
+        }
+        Charset::Utf8 => None,
+    };
+    let (subject, text, from_name, to_name) = match &jis {
+        Some(j) => (
+            j.subject.clone(),
+            j.text.clone(),
+            j.from_name.as_str(),
+            j.to_name.as_deref(),
+        ),
+        None => (subject, text, r.inbox_display_name, r.customer_name),
+    };
 
     let mut refs: Vec<String> = r.references.iter().map(|x| bare(x).to_string()).collect();
     if let Some(parent) = r.in_reply_to.map(bare)
@@ -138,8 +156,8 @@ pub fn compose(r: &Reply<'_>) -> Result<Composed, ComposeError> {
     }
 
     let mut b = Message::builder()
-        .from(mailbox(Some(r.inbox_display_name), &from_addr)?)
-        .to(mailbox(r.customer_name, &to)?)
+        .from(mailbox(Some(from_name), &from_addr)?)
+        .to(mailbox(to_name, &to)?)
         .subject(subject.clone())
         .message_id(Some(format!("<{message_id}>")))
         .date(std::time::SystemTime::from(r.date.with_timezone(&Utc)));
@@ -153,13 +171,39 @@ pub fn compose(r: &Reply<'_>) -> Result<Composed, ComposeError> {
         let joined: Vec<String> = refs.iter().map(|x| format!("<{x}>")).collect();
         b = b.references(joined.join(" "));
     }
-    let msg = b
-        .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .body(text.clone()),
-        )
-        .map_err(|e| ComposeError::Build(e.to_string()))?;
+    let text_part = match &jis {
+        Some(j) => j.part(attachments.is_empty()),
+        None => SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(text.clone()),
+    };
+    let built = if attachments.is_empty() {
+        b.singlepart(text_part)
+    } else {
+        let mixed = attachments
+            .into_iter()
+            .fold(MultiPart::mixed().singlepart(text_part), |m, p| {
+                m.singlepart(p)
+            });
+        b.multipart(mixed)
+    };
+    let mut msg = built.map_err(|e| ComposeError::Build(e.to_string()))?;
+    if let Some(j) = &jis {
+        j.rewrite(msg.headers_mut(), from_addr.as_str(), to.as_str());
+    }
+    if r.automatic {
+        use lettre::message::header::{HeaderName, HeaderValue};
+        for (name, value) in [
+            ("Auto-Submitted", "auto-replied"),
+            // Exchange and Outlook: no out-of-office answers to this either.
+            ("X-Auto-Response-Suppress", "All"),
+        ] {
+            msg.headers_mut().insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str(name),
+                value.to_string(),
+            ));
+        }
+    }
     Ok(Composed {
         message_id,
         to,
@@ -167,6 +211,11 @@ pub fn compose(r: &Reply<'_>) -> Result<Composed, ComposeError> {
         subject,
         text,
         raw: msg.formatted(),
+        charset: if jis.is_some() {
+            Charset::Iso2022Jp
+        } else {
+            Charset::Utf8
+        },
     })
 }
 

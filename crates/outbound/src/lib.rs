@@ -12,4 +12,4 @@ pub mod subject;
 pub mod template;
 pub mod worker;
 
-pub use compose::{ComposeError, Composed, Reply, compose};
+pub use compose::{Attachment, Charset, ComposeError, Composed, Reply, compose};

@@ -77,6 +77,61 @@ impl Store {
         })?;
         self.contact(id)
     }
+
+    /// The charset replies to this contact go out in: "utf-8" (the default) or
+    /// "iso-2022-jp" (older Japanese mail clients and groupware).
+    pub fn contact_charset(&self, id: ContactId) -> Result<String> {
+        self.read()
+            .query_row("SELECT charset FROM contacts WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(StoreError::sql("read a contact's charset"))?
+            .ok_or_else(|| StoreError::not_found(format!("contact {id}")))
+    }
+
+    /// Sets the charset for replies to the contact that owns `address`.
+    pub fn set_contact_charset(
+        &mut self,
+        actor: Actor,
+        address: &EmailAddress,
+        charset: &str,
+    ) -> Result<Contact> {
+        let charset = charset.trim().to_ascii_lowercase();
+        if !matches!(charset.as_str(), "utf-8" | "iso-2022-jp") {
+            return Err(StoreError::invalid(
+                format!("charset {charset}"),
+                "use utf-8 or iso-2022-jp",
+            ));
+        }
+        let id = self.write(|tx, now| {
+            let id: i64 = tx
+                .query_row(
+                    "UPDATE contacts SET charset = ?2 WHERE id =
+                         (SELECT contact_id FROM contact_addresses WHERE address = ?1)
+                     RETURNING id",
+                    params![address.as_str(), charset],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(StoreError::sql("set a contact's charset"))?
+                .ok_or_else(|| StoreError::not_found(format!("contact {address}")))?;
+            crate::directory::team_event(
+                tx,
+                actor,
+                Action::ContactUpdated,
+                &format!("{address}: replies in {charset}"),
+                now,
+            )?;
+            Ok(id)
+        })?;
+        self.contact(ContactId(id))
+    }
+
+    /// Stores bytes (an attachment to send) under their hash, once.
+    pub fn store_blob(&mut self, bytes: &[u8]) -> Result<hako_domain::ContentHash> {
+        self.write(|tx, now| crate::ops::message::put_blob(tx, bytes, now))
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ impl Client {
             op,
             reason,
         })?;
-        match self.append_once(op, &target, raw).await {
+        match self.append_once(op, folder, raw).await {
             // async-imap drops the response code, so `[TRYCREATE]` cannot be told from other
             // refusals: try to create the folder (an existing one just answers NO) and append
             // once more; a second refusal is the answer.
@@ -29,7 +29,7 @@ impl Client {
                         |_| {},
                     )
                     .await;
-                self.append_once(op, &target, raw).await
+                self.append_once(op, folder, raw).await
             }
             other => other,
         }
@@ -38,10 +38,10 @@ impl Client {
     async fn append_once(
         &mut self,
         op: &'static str,
-        target: &str,
+        folder: &str,
         raw: &[u8],
     ) -> Result<(), ImapError> {
-        let at = self.account.in_folder(target.trim_matches('"'));
+        let at = self.account.in_folder(folder);
         let limit = self.timeout;
         let Some(session) = self.session.as_mut() else {
             return Err(ImapError::Closed { at, op });
@@ -51,10 +51,18 @@ impl Client {
             limit,
             &at,
             op,
-            session.append(target, Some("(\\Seen)"), None, raw),
+            session.append(folder, Some("(\\Seen)"), None, raw),
         )
         .await?;
         result.map_err(|source| match source {
+            // No continuation: the server refused at once (NO [TRYCREATE] for a missing
+            // folder); the tagged answer was read, so the connection is still usable.
+            async_imap::error::Error::Append => ImapError::Refused {
+                at: at.clone(),
+                op,
+                kind: super::error::ErrorKind::Config,
+                response: "NO (the server refused the APPEND; does the folder exist?)".into(),
+            },
             async_imap::error::Error::No(text) | async_imap::error::Error::Bad(text) => {
                 ImapError::Refused {
                     at: at.clone(),

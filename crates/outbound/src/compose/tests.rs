@@ -39,6 +39,9 @@ fn reply<'a>(
         key,
         nonce: "abc123",
         date: Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 0).unwrap(),
+        attachments: &[],
+        charset: Charset::Utf8,
+        automatic: false,
     }
 }
 
@@ -110,4 +113,17 @@ fn unsafe_replies_are_refused() {
     let mut r = reply(&k, &o, &[], &[]);
     r.customer = "MAILER-DAEMON@mx.customer.test";
     assert!(matches!(compose(&r), Err(ComposeError::Unsafe(_))));
+}
+
+mod attachments;
+mod iso2022jp;
+
+/// What an independent parser (upstream mail-parser, no hako repairs) reads.
+fn upstream(raw: &[u8]) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default().parse(raw).unwrap()
+}
+
+/// LF line ends, as `Composed::text` has them.
+fn lf(s: &str) -> String {
+    s.replace("\r\n", "\n")
 }

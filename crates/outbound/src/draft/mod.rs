@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Read;
 use thiserror::Error;
 
-use crate::compose::{ComposeError, Quote, Reply, compose};
+use crate::compose::{Attachment, Charset, ComposeError, Quote, Reply, compose};
 use crate::template::TemplateError;
 
 pub use vars::render_template;
@@ -51,6 +51,32 @@ pub struct DraftOptions {
     /// The customer's message quoted under the reply.
     #[serde(default)]
     pub quote: bool,
+    /// Files sent with the reply, stored as blobs.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// An attachment kept in the blob store until the reply is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub filename: String,
+    pub content_type: String,
+    pub hash: String,
+}
+
+impl DraftOptions {
+    /// Stores `files` and refers to them from the options.
+    pub fn attach(&mut self, store: &mut Store, files: Vec<Attachment>) -> Result<(), DraftError> {
+        for f in files {
+            let hash = store.store_blob(&f.data)?;
+            self.attachments.push(AttachmentRef {
+                filename: f.filename,
+                content_type: f.content_type,
+                hash: hash.as_str().to_string(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// What the agent (or the automatic-reply worker) asks for.
@@ -80,7 +106,14 @@ pub fn nonce() -> Result<String, DraftError> {
 /// Composes the reply `req` asks for, ready for [`Store::queue_reply`].
 pub fn prepare(store: &mut Store, req: &ReplyRequest<'_>) -> Result<NewReply, DraftError> {
     let nonce = nonce()?;
-    let c = build(store, req.ticket, &req.body, &req.options, &nonce)?;
+    let c = build(
+        store,
+        req.ticket,
+        &req.body,
+        &req.options,
+        &nonce,
+        req.automatic,
+    )?;
     Ok(NewReply {
         ticket: req.ticket,
         author: req.author.map(|a| a.id),
@@ -107,7 +140,14 @@ pub fn recompose(store: &mut Store, item: &OutboxItem, body: &str) -> Result<Edi
             id: item.id,
             why: e.to_string(),
         })?;
-    let c = build(store, item.ticket, body, &options, &item.nonce)?;
+    let c = build(
+        store,
+        item.ticket,
+        body,
+        &options,
+        &item.nonce,
+        item.automatic,
+    )?;
     Ok(Edit {
         body: body.to_string(),
         text: c.composed.text,
@@ -129,8 +169,24 @@ fn build(
     body: &str,
     o: &DraftOptions,
     nonce: &str,
+    automatic: bool,
 ) -> Result<Built, DraftError> {
     let d = store.ticket_detail(n)?;
+    let charset = match store.contact_charset(d.contact.id)?.as_str() {
+        "iso-2022-jp" => Charset::Iso2022Jp,
+        _ => Charset::Utf8,
+    };
+    let attachments = o
+        .attachments
+        .iter()
+        .map(|a| {
+            Ok(Attachment {
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                data: store.blob(&hako_domain::ContentHash::from_hex(a.hash.clone()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let ours: Vec<String> = store
         .inboxes()?
         .iter()
@@ -182,6 +238,9 @@ fn build(
         key: &key,
         nonce,
         date: store.now(),
+        attachments: &attachments,
+        charset,
+        automatic,
     })
     .map_err(|source| DraftError::Compose { ticket: n, source })?;
     let mut recipients = vec![composed.to.to_string()];
