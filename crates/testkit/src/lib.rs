@@ -5,6 +5,9 @@
 //! `scripts/mail-servers`, plus small SMTP/IMAP client helpers on
 //! [`MailServers`] for sending test mail and reading mailboxes back.
 //!
+//! The other piece is [`browser`]: a headless Chromium driven through chromedriver, for
+//! the web UI tests.
+//!
 //! Mailboxes are shared by every test of a run (and by concurrent runs), so
 //! tests must tag what they send with [`unique_token`] and look only for
 //! their own token.
@@ -23,6 +26,7 @@
 //! });
 //! ```
 
+pub mod browser;
 mod client;
 mod error;
 mod servers;
