@@ -279,9 +279,12 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
         }
         OutboxCmd::Flush { json } => {
             let store = Store::open(&db_path(&ctx.config))?;
-            let mut worker = OutboxWorker::new(store, ctx.config.clone());
-            let report =
-                crate::cmd::sync::runtime()?.block_on(outbox_pass(&mut worker, &ctx.config))?;
+            let config = ctx.config.clone();
+            // lettre's connection pool lives on the runtime: build and drop the worker in it.
+            let report = crate::cmd::sync::runtime()?.block_on(async move {
+                let mut worker = OutboxWorker::new(store, config.clone());
+                outbox_pass(&mut worker, &config).await
+            })?;
             for e in &report.errors {
                 eprintln!("{e}");
             }
