@@ -2,10 +2,12 @@
 //! queries behind the inbox view, the per-agent load and the weekly label report against
 //! their targets. A benchmark, not a test: it exits 0 even when a target is missed, and says
 //! so plainly. `hako bench corpus` writes the ingest benchmark's generated Maildir instead
-//! (see `corpus`).
+//! (see `corpus`); `hako bench search` and `hako bench outbox` are the search and outbox
+//! benchmarks.
 
 mod corpus;
 mod maildir;
+mod outbox;
 mod search;
 
 use anyhow::{Context, Result};
@@ -60,6 +62,9 @@ pub enum Suite {
     /// Sender history and full-text search on N generated messages, against notmuch with
     /// --notmuch: the search benchmark (scripts/bench-search).
     Search(search::SearchBenchArgs),
+    /// Replies through the outbox to the local Postfix (scripts/mail-servers): messages/s
+    /// and the delay from queueing to the server's 250 (scripts/bench-outbox).
+    Outbox(outbox::OutboxBenchArgs),
 }
 
 /// One measured query.
@@ -97,6 +102,7 @@ pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
     match &args.suite {
         Some(Suite::Corpus(c)) => return corpus::run(c),
         Some(Suite::Search(s)) => return search::run(s),
+        Some(Suite::Outbox(o)) => return outbox::run(o),
         None => {}
     }
     anyhow::ensure!(args.iterations > 0, "--iterations must be at least 1");

@@ -66,7 +66,7 @@ pub struct SearchBenchArgs {
 }
 
 /// A removed-afterwards data folder.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(pub(super) PathBuf);
 
 impl Drop for TempDir {
     fn drop(&mut self) {
