@@ -116,6 +116,8 @@ pub fn run(a: &OutboxBenchArgs) -> Result<()> {
     let created = started.elapsed();
 
     let rt = crate::cmd::sync::runtime()?;
+    // lettre's connection pool spawns on the runtime, also when it is dropped.
+    let _in_runtime = rt.enter();
     let mut worker = OutboxWorker::new(Store::open(&db)?, config.clone());
     let mut next = first;
     let mut queue = |store: &mut Store| -> Result<NewReply> {

@@ -163,8 +163,12 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
             };
             let mut worker = hako_outbound::worker::OutboxWorker::new(store, config2.clone());
             loop {
+                let mut busy = false;
                 match crate::cmd::reply::outbox_pass(&mut worker, &config2).await {
                     Ok(r) => {
+                        // A full batch: more may be due, go on without waiting.
+                        busy = r.sent + r.retrying + r.failed
+                            >= u64::from(hako_outbound::worker::BATCH);
                         if r.sent > 0 {
                             out_log(format!("outbox: {} sent", r.sent));
                         }
@@ -181,7 +185,7 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                     Err(e) => out_log(format!("outbox: {e}")),
                 }
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = tokio::time::sleep(Duration::from_secs(if busy { 0 } else { 2 })) => {}
                     _ = rx.changed() => return,
                 }
             }

@@ -16,6 +16,9 @@ use crate::send::{Attempt, Transport, retry_delay};
 /// How long a claimed reply is left alone by other workers.
 const CLAIM: i64 = 5;
 
+/// Replies sent per pass at most; a full pass means more may be due.
+pub const BATCH: u32 = 200;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FlushReport {
     pub sent: u64,
@@ -83,7 +86,7 @@ impl OutboxWorker {
         })?;
         report.auto_replies = auto.queued;
         report.errors.extend(auto.notes);
-        let due = tokio::task::block_in_place(|| self.store.due_outbox(200))?;
+        let due = tokio::task::block_in_place(|| self.store.due_outbox(BATCH))?;
         for item in due {
             let until = Utc::now() + chrono::Duration::minutes(CLAIM);
             if !tokio::task::block_in_place(|| self.store.claim_outbox(item.id, until))? {
