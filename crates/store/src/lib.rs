@@ -15,8 +15,10 @@ pub mod ingest;
 mod migrate;
 mod ops;
 pub mod outbox;
+mod preferences;
 mod queries;
 mod report;
+mod sessions;
 mod stats;
 pub mod synthetic;
 pub mod templates;
@@ -29,6 +31,8 @@ pub use queries::{
     AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
     Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
 };
+pub use preferences::Preferences;
+pub use sessions::Session;
 pub use stats::Stats;
 
 use hako_domain::Timestamp;
