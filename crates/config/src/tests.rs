@@ -766,7 +766,10 @@ fn web_public_url_is_an_origin() {
         Some("https://hako.example.test")
     );
     let e = err("[web]\npublic_url = \"hako.example.test\"\n");
-    assert!(e.contains("`web.public_url`") && e.contains("https://"), "{e}");
+    assert!(
+        e.contains("`web.public_url`") && e.contains("https://"),
+        "{e}"
+    );
     let e = err("[web]\npublic_url = \"https://hako.example.test/inbox\"\n");
     assert!(e.contains("scheme and host only"), "{e}");
 }

@@ -27,11 +27,11 @@ pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;
 pub use index_feed::IndexDoc;
 pub use ops::{Change, CustomerRef, Expect, NewMessage, NewTicket};
+pub use preferences::Preferences;
 pub use queries::{
     AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
     Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
 };
-pub use preferences::Preferences;
 pub use sessions::Session;
 pub use stats::Stats;
 

@@ -158,7 +158,10 @@ mod tests {
         s.touch_session("secret-id", start + Duration::hours(2))
             .unwrap();
         *now.lock().unwrap() = start + Duration::minutes(90);
-        assert!(s.session("secret-id").unwrap().is_some(), "touch extended it");
+        assert!(
+            s.session("secret-id").unwrap().is_some(),
+            "touch extended it"
+        );
         *now.lock().unwrap() = start + Duration::hours(2);
         assert_eq!(s.session("secret-id").unwrap(), None, "expired");
         assert_eq!(s.purge_expired_sessions().unwrap(), 1);
