@@ -116,7 +116,7 @@ pub(crate) fn content_disposition(name: &str) -> String {
     let fallback: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_graphic() && !"\"\\/;%".contains(c) || c == ' ' {
+            if c.is_ascii_alphanumeric() || " -_.,()[]+".contains(c) {
                 c
             } else {
                 '_'
