@@ -11,7 +11,13 @@ use hako_domain::TicketNumber;
 
 /// (method, path with `{n}` for the ticket and `{m}` for its first message, form fields with
 /// `{other}` for a second ticket of the same inbox).
-const TABLE: &[(&str, &str, &[(&str, &str)])] = &[
+type Route = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const TABLE: &[Route] = &[
     ("GET", "/t/{n}", &[]),
     ("GET", "/t/{n}?images=1", &[]),
     ("GET", "/t/{n}/messages/{m}/attachments/0", &[]),
