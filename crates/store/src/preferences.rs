@@ -108,6 +108,8 @@ mod tests {
                 address: EmailAddress::parse("support@example.test").unwrap(),
                 display_name: "Support".into(),
                 signature: String::new(),
+                requires_approval: false,
+                auto_reply: None,
             })
             .unwrap();
         let a = s

@@ -24,6 +24,10 @@ pub enum WebError {
     #[error("{0}")]
     BadRequest(String),
 
+    /// Visible, but not the user's to do (approving one's own reply …).
+    #[error("{0}")]
+    Forbidden(String),
+
     /// A missing or wrong CSRF token, or a post from another origin.
     #[error("{0}")]
     Csrf(&'static str),
@@ -59,6 +63,7 @@ impl WebError {
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Csrf(_) => StatusCode::FORBIDDEN,
             WebError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::SignedOut { .. } => StatusCode::SEE_OTHER,
@@ -71,6 +76,7 @@ impl WebError {
             WebError::NotFound { .. } => "error.not_found",
             WebError::Conflict { .. } => "error.conflict",
             WebError::BadRequest(_) => "error.bad_request",
+            WebError::Forbidden(_) => "error.forbidden",
             WebError::Csrf(_) => "error.csrf",
             WebError::RateLimited { .. } => "error.rate_limited",
             WebError::SignedOut { .. } | WebError::Internal(_) => "error.internal",
@@ -88,6 +94,7 @@ impl From<StoreError> for WebError {
                 message: e.to_string(),
                 ticket: Some(ticket.0),
             },
+            StoreError::NotAllowed { .. } => WebError::Forbidden(e.to_string()),
             StoreError::Invalid { .. }
             | StoreError::Domain { .. }
             | StoreError::AlreadyExists { .. } => WebError::BadRequest(e.to_string()),

@@ -241,6 +241,8 @@ pub fn spawn_app_with(
             address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
             display_name: format!("Example {name}"),
             signature: String::new(),
+            requires_approval: false,
+            auto_reply: None,
         })
         .unwrap()
         .id
