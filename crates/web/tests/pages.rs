@@ -220,7 +220,8 @@ async fn every_action_changes_the_ticket_and_is_audited() {
             app.post(path, Some(&b), &f).await
         }
     };
-    let cases: Vec<(&str, Vec<(&str, String)>, Action)> = vec![
+    type Case = (&'static str, Vec<(&'static str, String)>, Action);
+    let cases: Vec<Case> = vec![
         ("/t/1001/take", vec![], Action::Assigned),
         (
             "/t/1001/assign",
