@@ -1,5 +1,6 @@
 //! `hako sync --once` (one pass over every IMAP folder, then exit: for cron and tests) and
-//! `hako serve` (the IMAP workers and snooze wake-ups, until Ctrl-C or SIGTERM).
+//! `hako serve` (the IMAP workers, snooze wake-ups, search indexing, the outbox and the web UI,
+//! until Ctrl-C or SIGTERM).
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -99,6 +100,10 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
     let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|line| {
         eprintln!("{} {line}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
     });
+    // Opened before the workers start: it creates the search index folder on a first run,
+    // before the indexer task opens it for writing.
+    let web = hako_web::AppState::open(&config).context("web UI")?;
+    let listen = config.web.listen;
     log(format!(
         "hako serve: {} IMAP folder(s); Ctrl-C to stop",
         syncers.len()
@@ -106,6 +111,25 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
     runtime()?.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![];
+        // The web UI, on the same runtime; it finishes open requests when told to stop.
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("web UI: listen on {listen}"))?;
+        let url = config
+            .web
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", listener.local_addr().unwrap_or(listen)));
+        log(format!("web UI: {url}"));
+        let (mut rx, web_log) = (stop_rx.clone(), log.clone());
+        tasks.push(tokio::spawn(async move {
+            let stop = async move {
+                let _ = rx.changed().await;
+            };
+            if let Err(e) = hako_web::serve(web, listener, stop).await {
+                web_log(format!("web UI stopped: {e}"));
+            }
+        }));
         for mut s in syncers {
             let (rx, log) = (stop_rx.clone(), log.clone());
             tasks.push(tokio::spawn(async move { s.run(rx, log).await }));
@@ -201,7 +225,8 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
         {
             log("some workers did not stop within 15 s; exiting anyway".into());
         }
-    });
+        Ok::<(), anyhow::Error>(())
+    })?;
     Ok(())
 }
 

@@ -63,6 +63,9 @@ impl Hako {
         let mut c = Command::new(env!("CARGO_BIN_EXE_hako"));
         c.arg("--config").arg(self.config()).args(args);
         c.env_remove("HAKO_CONFIG").env_remove("HAKO_ACTOR");
+        // `hako serve` also serves the web UI: any free port, so parallel tests (and a demo
+        // on 8080) never collide.
+        c.env("HAKO_WEB__LISTEN", "127.0.0.1:0");
         c
     }
 

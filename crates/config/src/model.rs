@@ -61,12 +61,18 @@ pub struct WebConfig {
     /// Address and port to listen on.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
+    /// The address people type to reach the UI (`https://hako.example.test`), when hako sits
+    /// behind a proxy. An `https://` URL marks the session cookie `Secure`; it is also the
+    /// origin accepted on form posts besides the request's own host.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
+            public_url: None,
         }
     }
 }

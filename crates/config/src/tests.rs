@@ -757,3 +757,19 @@ fn env_schema_matches_structs() {
         keys(SMTP_KEYS)
     );
 }
+
+#[test]
+fn web_public_url_is_an_origin() {
+    let config = parse("[web]\npublic_url = \"https://hako.example.test\"\n").unwrap();
+    assert_eq!(
+        config.web.public_url.as_deref(),
+        Some("https://hako.example.test")
+    );
+    let e = err("[web]\npublic_url = \"hako.example.test\"\n");
+    assert!(
+        e.contains("`web.public_url`") && e.contains("https://"),
+        "{e}"
+    );
+    let e = err("[web]\npublic_url = \"https://hako.example.test/inbox\"\n");
+    assert!(e.contains("scheme and host only"), "{e}");
+}

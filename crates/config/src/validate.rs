@@ -21,6 +21,9 @@ pub(crate) fn validate(config: &Config, file: &str) -> Result<(), ConfigError> {
     };
 
     check_ingest(&config.ingest).map_err(|(field, m)| fail(format!("ingest.{field}"), m))?;
+    if let Some(url) = &config.web.public_url {
+        check_public_url(url).map_err(|m| fail("web.public_url".to_owned(), m))?;
+    }
 
     // Keyed by the env form so `a-b` and `A_B` count as duplicates: they
     // would share HAKO_INBOX__A_B__… variables and URL-ish identifiers.
@@ -251,6 +254,22 @@ fn check_ingest(ingest: &IngestConfig) -> Result<(), (String, String)> {
         if value == 0 {
             return Err((field.to_owned(), "must be at least 1".to_owned()));
         }
+    }
+    Ok(())
+}
+
+/// An origin the browser sends back verbatim: scheme, host, optional port, nothing else
+/// (a path would never match the `Origin` header of a form post).
+fn check_public_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` must start with https:// or http://"))?;
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        return Err(format!(
+            "`{url}` must be a scheme and host only, e.g. `https://hako.example.test`"
+        ));
     }
     Ok(())
 }

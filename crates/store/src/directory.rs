@@ -163,7 +163,8 @@ impl Store {
         self.agent(id)
     }
 
-    /// Replaces the password; `password_changed_at` lets the web layer end older sessions.
+    /// Replaces the password and ends every web session of the agent in the same transaction:
+    /// whoever knew the old password (or stole a cookie) is signed out at once.
     pub fn set_password(&mut self, actor: Actor, agent: AgentId, new_password: &str) -> Result<()> {
         let hash = password::hash_password(new_password)
             .map_err(StoreError::domain(format!("user {agent}")))?;
@@ -177,6 +178,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::not_found(format!("user {agent}")));
             }
+            crate::sessions::end_all_in_tx(tx, agent)?;
             let email = crate::ops::change::agent_email(tx, agent)?;
             team_event(tx, actor, Action::PasswordChanged, &email, now)
         })

@@ -15,8 +15,10 @@ pub mod ingest;
 mod migrate;
 mod ops;
 pub mod outbox;
+mod preferences;
 mod queries;
 mod report;
+mod sessions;
 mod stats;
 pub mod synthetic;
 pub mod templates;
@@ -25,10 +27,12 @@ pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;
 pub use index_feed::IndexDoc;
 pub use ops::{Change, CustomerRef, Expect, NewMessage, NewTicket};
+pub use preferences::Preferences;
 pub use queries::{
     AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
     Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
 };
+pub use sessions::Session;
 pub use stats::Stats;
 
 use hako_domain::Timestamp;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "templates", include_str!("../../../migrations/0005_templates.sql")),
     (6, "history indexes", include_str!("../../../migrations/0006_history_indexes.sql")),
     (7, "approval", include_str!("../../../migrations/0007_approval.sql")),
+    (8, "web", include_str!("../../../migrations/0008_web.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {

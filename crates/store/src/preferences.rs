@@ -1,0 +1,159 @@
+//! What each agent chose for themselves in the web UI — language and timezone — and when they
+//! last looked at each ticket, so the inbox view can mark tickets with new activity.
+
+use hako_domain::{AgentId, TicketNumber, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params, params_from_iter};
+use std::collections::HashMap;
+
+use crate::codec::{from_ms, ms};
+use crate::{Result, Store, StoreError};
+
+/// An agent's own settings; `None` means "not chosen" (the browser's language, the team's
+/// timezone).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+}
+
+impl Store {
+    pub fn preferences(&self, agent: AgentId) -> Result<Preferences> {
+        self.read()
+            .query_row(
+                "SELECT language, timezone FROM agents WHERE id = ?1",
+                [agent.0],
+                |r| {
+                    Ok(Preferences {
+                        language: r.get(0)?,
+                        timezone: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(StoreError::sql("read preferences"))?
+            .ok_or_else(|| StoreError::not_found(format!("user {agent}")))
+    }
+
+    /// Saves the agent's choices (the web layer validates the values).
+    pub fn set_preferences(&mut self, agent: AgentId, p: &Preferences) -> Result<()> {
+        self.write(|tx, _| {
+            let n = tx
+                .execute(
+                    "UPDATE agents SET language = ?2, timezone = ?3 WHERE id = ?1",
+                    params![agent.0, p.language, p.timezone],
+                )
+                .map_err(StoreError::sql("save preferences"))?;
+            if n == 0 {
+                return Err(StoreError::not_found(format!("user {agent}")));
+            }
+            Ok(())
+        })
+    }
+
+    /// Records that the agent has just seen the ticket.
+    pub fn mark_viewed(&mut self, agent: AgentId, number: TicketNumber) -> Result<()> {
+        self.write(|tx, now| {
+            tx.execute(
+                "INSERT INTO ticket_views (agent_id, ticket_id, viewed_at)
+                 SELECT ?1, id, ?3 FROM tickets WHERE number = ?2
+                 ON CONFLICT (agent_id, ticket_id) DO UPDATE SET viewed_at = excluded.viewed_at",
+                params![agent.0, number.0, ms(now)],
+            )
+            .map_err(StoreError::sql("record a ticket view"))?;
+            Ok(())
+        })
+    }
+
+    /// When the agent last saw each of these tickets (tickets never seen are absent).
+    pub fn viewed(
+        &self,
+        agent: AgentId,
+        numbers: &[TicketNumber],
+    ) -> Result<HashMap<TicketNumber, Timestamp>> {
+        if numbers.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let marks = vec!["?"; numbers.len()].join(", ");
+        let mut params: Vec<Value> = vec![Value::Integer(agent.0)];
+        params.extend(numbers.iter().map(|n| Value::Integer(n.0)));
+        let mut st = self
+            .read()
+            .prepare(&format!(
+                "SELECT t.number, v.viewed_at FROM ticket_views v
+                 JOIN tickets t ON t.id = v.ticket_id
+                 WHERE v.agent_id = ? AND t.number IN ({marks})"
+            ))
+            .map_err(StoreError::sql("read ticket views"))?;
+        st.query_map(params_from_iter(params.iter()), |r| {
+            Ok((TicketNumber(r.get(0)?), from_ms(r.get(1)?)))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql("read ticket views"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CustomerRef, NewAgent, NewInbox, NewMessage, NewTicket};
+    use hako_domain::{Actor, Channel, Direction, EmailAddress, Role, Status};
+
+    #[test]
+    fn preferences_and_ticket_views_round_trip() {
+        let mut s = Store::open_in_memory().unwrap();
+        let inbox = s
+            .sync_inbox(&NewInbox {
+                name: "support".into(),
+                address: EmailAddress::parse("support@example.test").unwrap(),
+                display_name: "Support".into(),
+                signature: String::new(),
+                requires_approval: false,
+                auto_reply: None,
+            })
+            .unwrap();
+        let a = s
+            .add_agent(
+                Actor::System,
+                &NewAgent {
+                    name: "Sato".into(),
+                    email: EmailAddress::parse("sato@example.test").unwrap(),
+                    role: Role::Agent,
+                    colour: None,
+                    inboxes: vec![inbox.id],
+                    password: None,
+                    can_send: true,
+                },
+            )
+            .unwrap();
+        assert_eq!(s.preferences(a.id).unwrap(), Preferences::default());
+        let p = Preferences {
+            language: Some("ja".into()),
+            timezone: Some("Asia/Tokyo".into()),
+        };
+        s.set_preferences(a.id, &p).unwrap();
+        assert_eq!(s.preferences(a.id).unwrap(), p);
+        let t = s
+            .create_ticket(
+                Actor::System,
+                &NewTicket {
+                    inbox: inbox.id,
+                    customer: CustomerRef {
+                        address: None,
+                        name: Some("鈴木様".into()),
+                    },
+                    subject: "電話".into(),
+                    channel: Channel::Phone,
+                    message: NewMessage::text(Direction::Incoming, None, "電話", "折り返し"),
+                    assignee: None,
+                    labels: vec![],
+                    status: Status::Open,
+                },
+            )
+            .unwrap();
+        assert!(s.viewed(a.id, &[t.number]).unwrap().is_empty());
+        s.mark_viewed(a.id, t.number).unwrap();
+        s.mark_viewed(a.id, t.number).unwrap();
+        assert_eq!(s.viewed(a.id, &[t.number]).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,87 @@
+//! hako's web UI for agents: server-rendered pages (axum + minijinja, usable without
+//! JavaScript), sign-in with argon2id and database sessions, CSRF tokens plus an origin check
+//! on every post, and the visibility rule on every page: an agent sees, searches, counts and
+//! downloads only what belongs to their inboxes; anything else is a 404.
+//!
+//! ```text
+//! let state = hako_web::AppState::open(&config)?;          // pool of store connections
+//! hako_web::serve(state, listener, shutdown).await?;      // or router(state) for tests
+//! ```
+//!
+//! SQLite calls are blocking: they run on tokio's blocking threads, each with a connection
+//! from a small pool (see `pool`). The web never speaks IMAP or SMTP.
+
+mod csrf;
+mod error;
+mod form;
+mod i18n;
+mod page;
+mod pool;
+mod rate_limit;
+mod render;
+mod routes;
+mod sanitize;
+mod session;
+mod state;
+mod static_files;
+
+pub use error::WebError;
+pub use i18n::Lang;
+pub use state::{AppState, Settings, db_path};
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use routes::{actions, attachments, history, inbox, login, me, ticket};
+use std::net::SocketAddr;
+
+/// Every route of the UI. Ticket routes answer 404 for tickets of inboxes the user may not see.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/", get(inbox::inbox))
+        .route("/inbox", get(|| async { Redirect::to("/") }))
+        .route("/counts", get(inbox::counts))
+        .route("/bulk", post(actions::bulk))
+        .route("/t/{number}", get(ticket::show))
+        .route("/t/{number}/take", post(actions::take))
+        .route("/t/{number}/assign", post(actions::assign))
+        .route("/t/{number}/labels", post(actions::labels))
+        .route("/t/{number}/status", post(actions::status))
+        .route("/t/{number}/snooze", post(actions::snooze))
+        .route("/t/{number}/split", post(actions::split))
+        .route("/t/{number}/merge", post(actions::merge))
+        .route("/t/{number}/note", post(actions::note))
+        .route(
+            "/t/{number}/messages/{id}/attachments/{index}",
+            get(attachments::attachment),
+        )
+        .route(
+            "/t/{number}/messages/{id}/raw",
+            get(attachments::raw_message),
+        )
+        .route("/history", get(history::show))
+        .route("/me", get(me::show).post(me::save))
+        .route("/me/password", post(me::password))
+        .route("/static/{file}", get(static_files::serve))
+        .route("/colours.css", get(static_files::colours))
+        .fallback(|| async { WebError::not_found("page") })
+        // Outermost last: the page layer also renders the origin check's refusals.
+        .layer(from_fn_with_state(state.clone(), csrf::check_origin))
+        .layer(from_fn_with_state(state.clone(), page::chrome))
+        .with_state(state)
+}
+
+/// Serves the UI on `listener` until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,140 @@
+//! Pages: the minijinja templates of `templates/web/` compiled into the binary, HTML
+//! auto-escaping on, undefined variables an error (a typo fails the page tests, not a user's
+//! screen). Templates get `t("key")` (the message catalogue in the page's language),
+//! `csrf_field()`, and the `dt` filter (an instant in the user's timezone).
+
+use axum::response::Html;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, context};
+
+use crate::i18n::{self, Lang};
+use crate::session::User;
+use crate::static_files;
+use crate::{AppState, WebError};
+
+#[rustfmt::skip]
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../../templates/web/layout.html")),
+    ("login.html", include_str!("../../../templates/web/login.html")),
+    ("error.html", include_str!("../../../templates/web/error.html")),
+    ("inbox.html", include_str!("../../../templates/web/inbox.html")),
+    ("ticket.html", include_str!("../../../templates/web/ticket.html")),
+    ("history.html", include_str!("../../../templates/web/history.html")),
+    ("me.html", include_str!("../../../templates/web/me.html")),
+];
+
+pub(crate) struct Pages {
+    env: Environment<'static>,
+}
+
+fn lang_of(state: &State<'_, '_>) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or(Lang::En)
+}
+
+/// `t("key")`: an unknown key is an error, so a missing translation cannot ship silently.
+fn t(state: &State<'_, '_>, key: &str) -> Result<String, Error> {
+    i18n::lookup(lang_of(state), key)
+        .map(str::to_string)
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, format!("no message `{key}`")))
+}
+
+/// The hidden CSRF field of every form (the token is hex, nothing to escape).
+fn csrf_field(state: &State<'_, '_>) -> Result<Value, Error> {
+    let token = state
+        .lookup("csrf")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "no csrf token on this page"))?;
+    Ok(Value::from_safe_string(format!(
+        r#"<input type="hidden" name="_csrf" value="{token}">"#
+    )))
+}
+
+/// An RFC 3339 instant as `2026-11-25 15:00` in the page's timezone.
+fn dt(state: &State<'_, '_>, v: Value) -> String {
+    let tz: Tz = state
+        .lookup("tz")
+        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(chrono_tz::UTC);
+    match v
+        .as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+    {
+        Some(t) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        None => String::new(),
+    }
+}
+
+impl Pages {
+    pub fn new() -> Result<Pages, WebError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|e| WebError::Internal(format!("template {name}: {e}")))?;
+        }
+        env.add_function("t", t);
+        env.add_function("csrf_field", csrf_field);
+        env.add_filter("dt", dt);
+        Ok(Pages { env })
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, WebError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| WebError::Internal(format!("page {name}: {e:#}")))
+    }
+}
+
+/// Any serialisable value for a template (instants become RFC 3339 strings for `dt`).
+pub(crate) fn ser<T: serde::Serialize>(v: &T) -> Value {
+    Value::from(minijinja::value::Serde(v))
+}
+
+/// The variables every page has; `me` and `csrf` only when signed in.
+fn base(lang: Lang, tz: Tz, user: Option<&User>) -> Value {
+    let me = user.map(|u| {
+        context! {
+            name => u.agent.name.clone(),
+            email => u.agent.email.as_str(),
+            role => u.agent.role.as_str(),
+            colour => u.agent.colour.as_str(),
+        }
+    });
+    context! {
+        lang => lang.code(),
+        tz => tz.name(),
+        me => me,
+        csrf => user.map(|u| u.csrf.clone()),
+        css_url => static_files::url("app.css"),
+        js_url => static_files::url("app.js"),
+    }
+}
+
+/// Renders a page for the signed-in user.
+pub(crate) fn page(
+    state: &AppState,
+    user: &User,
+    name: &str,
+    ctx: Value,
+) -> Result<Html<String>, WebError> {
+    let all = context! { ..ctx, ..base(user.lang, user.tz, Some(user)) };
+    state.0.pages.render(name, all).map(Html)
+}
+
+/// Renders a page for someone not signed in (sign-in, error pages).
+pub(crate) fn anonymous_page(
+    state: &AppState,
+    lang: Lang,
+    name: &str,
+    ctx: Value,
+) -> Result<Html<String>, WebError> {
+    let tz = state.settings().timezone;
+    let all = context! { ..ctx, ..base(lang, tz, None) };
+    state.0.pages.render(name, all).map(Html)
+}
