@@ -17,6 +17,7 @@ mod form;
 mod i18n;
 mod page;
 mod pool;
+mod presence;
 mod rate_limit;
 mod render;
 mod routes;
@@ -24,17 +25,22 @@ mod sanitize;
 mod session;
 mod state;
 mod static_files;
+mod upload;
 
 pub use error::WebError;
 pub use i18n::Lang;
 pub use state::{AppState, Settings, db_path};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::{actions, attachments, history, inbox, login, me, ticket};
+use routes::{actions, attachments, history, inbox, login, me, reply, ticket};
 use std::net::SocketAddr;
+
+/// A reply with its attachments: a few files of up to 20 MB each.
+const REPLY_BODY_LIMIT: usize = 4 * upload::MAX_FILE;
 
 /// Every route of the UI. Ticket routes answer 404 for tickets of inboxes the user may not see.
 pub fn router(state: AppState) -> Router {
@@ -54,6 +60,16 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{number}/split", post(actions::split))
         .route("/t/{number}/merge", post(actions::merge))
         .route("/t/{number}/note", post(actions::note))
+        .route(
+            "/t/{number}/reply",
+            post(reply::send).layer(DefaultBodyLimit::max(REPLY_BODY_LIMIT)),
+        )
+        .route("/t/{number}/preview", get(reply::preview))
+        .route("/t/{number}/presence", post(reply::heartbeat))
+        .route("/outbox/{id}/cancel", post(reply::cancel))
+        .route("/outbox/{id}/approve", post(reply::approve))
+        .route("/outbox/{id}/return", post(reply::return_to_author))
+        .route("/outbox/{id}/resubmit", post(reply::resubmit))
         .route(
             "/t/{number}/messages/{id}/attachments/{index}",
             get(attachments::attachment),

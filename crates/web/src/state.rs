@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::WebError;
 use crate::pool::Pool;
+use crate::presence::Presence;
 use crate::rate_limit::RateLimiter;
 use crate::render::Pages;
 
@@ -24,6 +25,10 @@ pub struct Settings {
     pub timezone: Tz,
     /// `[web] public_url`: also an accepted origin for posts; https makes cookies `Secure`.
     pub public_url: Option<String>,
+    /// `[outbox] undo_seconds`: how long a reply waits before it goes out (the Undo button).
+    pub undo_seconds: u32,
+    /// `[outbox] retry_hours`: how long temporary send failures are retried.
+    pub retry_hours: u32,
 }
 
 impl Settings {
@@ -35,6 +40,8 @@ impl Settings {
                 .public_url
                 .as_ref()
                 .map(|u| u.trim_end_matches('/').to_string()),
+            undo_seconds: config.outbox.undo_seconds,
+            retry_hours: config.outbox.retry_hours,
         }
     }
 
@@ -55,6 +62,7 @@ pub(crate) struct Inner {
     pub pages: Pages,
     pub index: Option<SearchIndex>,
     pub limiter: RateLimiter,
+    pub presence: Presence,
 }
 
 /// Where the database lives inside the data folder (the binary uses the same rule).
@@ -84,6 +92,7 @@ impl AppState {
             pages: Pages::new()?,
             index,
             limiter: RateLimiter::default(),
+            presence: Presence::default(),
         })))
     }
 

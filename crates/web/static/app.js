@@ -25,3 +25,72 @@
   }
   setInterval(poll, 30000);
 })();
+
+// 3. The reply composer: a live preview of the chosen template filled with this ticket's
+//    data (debounced), and a heartbeat every 15 s that tells others we are here (and whether
+//    we are writing) and shows who else is.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-preview]");
+  if (!form || !window.fetch) { return; }
+  var url = form.getAttribute("data-preview");
+  var box = form.querySelector(".preview");
+  var out = form.querySelector(".preview-text");
+  var select = form.querySelector("select[name=template]");
+  var text = form.querySelector("textarea[name=body]");
+  var timer = null;
+  function preview() {
+    var q = "?template=" + encodeURIComponent(select.value) + "&body=" + encodeURIComponent(text.value);
+    fetch(url + q, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        box.hidden = !select.value && !text.value;
+        out.textContent = data.error ? data.error : data.text;
+        out.classList.toggle("error", !!data.error);
+      })
+      .catch(function () {});
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(preview, 300); }
+  select.addEventListener("change", preview);
+  text.addEventListener("input", later);
+
+  var ticket = url.replace(/\/preview$/, "");
+  var csrf = form.querySelector("input[name=_csrf]").value;
+  var presence = document.getElementById("presence");
+  function beat() {
+    var body = new URLSearchParams();
+    body.set("_csrf", csrf);
+    body.set("replying", text.value.trim() ? "1" : "0");
+    fetch(ticket + "/presence", { method: "POST", credentials: "same-origin", body: body })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (others) {
+        if (!others || !presence) { return; }
+        presence.textContent = "";
+        others.forEach(function (o, i) {
+          var words = o.replying ? presence.getAttribute("data-replying") : presence.getAttribute("data-viewing");
+          presence.appendChild(document.createTextNode((i ? " · " : "") + o.name + " " + words));
+        });
+        presence.hidden = others.length === 0;
+      })
+      .catch(function () {});
+  }
+  setInterval(beat, 15000);
+})();
+
+// 4. The undo window: count down the seconds left on a reply that has not gone out yet, and
+//    reload when it has (so the page shows it sent).
+(function () {
+  "use strict";
+  var items = document.querySelectorAll("[data-seconds-left]");
+  Array.prototype.forEach.call(items, function (item) {
+    var left = Number(item.getAttribute("data-seconds-left"));
+    var shown = item.querySelector(".countdown");
+    if (!left || !shown) { return; }
+    var t = setInterval(function () {
+      left -= 1;
+      shown.textContent = String(Math.max(left, 0));
+      if (left <= -3) { clearInterval(t); window.location.reload(); }
+    }, 1000);
+  });
+})();

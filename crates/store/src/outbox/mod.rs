@@ -264,6 +264,18 @@ impl Store {
             .map_err(StoreError::sql("list the outbox"))
     }
 
+    /// A ticket's replies in the outbox (every state), oldest first: what the ticket view
+    /// shows under the thread (waiting, scheduled, approval, returned, failed).
+    pub fn outbox_of_ticket(&self, ticket: TicketNumber) -> Result<Vec<OutboxItem>> {
+        self.read()
+            .prepare_cached(&format!(
+                "SELECT {COLS} FROM outbox o JOIN tickets t ON t.id = o.ticket_id
+                 WHERE t.number = ?1 ORDER BY o.id"
+            ))
+            .and_then(|mut st| st.query_map([ticket.0], row)?.collect())
+            .map_err(StoreError::sql("read a ticket's outbox"))
+    }
+
     /// Queued replies whose time has come, oldest first.
     pub fn due_outbox(&self, limit: u32) -> Result<Vec<OutboxItem>> {
         let now = self.now();

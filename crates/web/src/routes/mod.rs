@@ -9,6 +9,7 @@ pub(crate) mod inbox;
 pub(crate) mod login;
 pub(crate) mod me;
 pub(crate) mod options;
+pub(crate) mod reply;
 pub(crate) mod ticket;
 
 use hako_domain::{Ticket, TicketNumber};

@@ -37,7 +37,29 @@ pub(crate) async fn show(
 ) -> Result<Response, WebError> {
     let n = number(&raw)?;
     let images = q.images.as_deref() == Some("1");
+    render(
+        &state,
+        &user,
+        n,
+        images,
+        Value::from(()),
+        axum::http::StatusCode::OK,
+    )
+    .await
+}
+
+/// The ticket page for `user`, with `draft` (the composer's state after a refused send: the
+/// text, the options and why it was not sent) when there is one.
+pub(crate) async fn render(
+    state: &AppState,
+    user: &User,
+    n: hako_domain::TicketNumber,
+    images: bool,
+    draft: Value,
+    code: axum::http::StatusCode,
+) -> Result<Response, WebError> {
     let u = user.clone();
+    let presence = state.clone();
     let outcome = state
         .db(move |s| {
             visible_ticket(s, &u, n)?;
@@ -111,7 +133,9 @@ pub(crate) async fn show(
                 .filter(|l| !t.labels.contains(&l.id))
                 .map(|l| l.name.clone())
                 .collect();
+            let composer = super::reply::composer(s, &u, &d, &presence)?;
             Ok(Outcome::Page(context! {
+                composer,
                 tk,
                 agents => options::assignable(&agents, Some(&[t.inbox])),
                 label_options,
@@ -123,7 +147,8 @@ pub(crate) async fn show(
     match outcome {
         Outcome::Moved(to) => Ok(Redirect::to(&to).into_response()),
         Outcome::Page(ctx) => {
-            let mut r = page(&state, &user, "ticket.html", ctx)?.into_response();
+            let ctx = context! { draft, ..ctx };
+            let mut r = (code, page(state, user, "ticket.html", ctx)?).into_response();
             if images {
                 r.extensions_mut().insert(RemoteImages);
             }

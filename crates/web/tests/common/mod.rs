@@ -291,6 +291,8 @@ pub fn spawn_app_with(
     let settings = Settings {
         timezone: chrono_tz::Asia::Tokyo,
         public_url: public_url.map(str::to_string),
+        undo_seconds: 10,
+        retry_hours: 48,
     };
     let state = AppState::new(&db, settings, Some(index)).unwrap();
     App {
