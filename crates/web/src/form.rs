@@ -33,6 +33,34 @@ impl PostForm {
             .collect()
     }
 
+    /// The value of `key` as typed (a reply's text keeps its blank lines and indentation).
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A checkbox: present and not empty.
+    pub fn checked(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The form, if its `_csrf` field matches the user's session token.
+    pub fn checked_csrf(user: User, pairs: Vec<(String, String)>) -> Result<PostForm, WebError> {
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        if !csrf::tokens_match(sent, &user.csrf) {
+            return Err(WebError::Csrf(
+                "this form is out of date (or came from another site); reload the page and try again",
+            ));
+        }
+        Ok(PostForm { user, pairs })
+    }
+
     pub fn require(&self, key: &str) -> Result<&str, WebError> {
         self.get(key)
             .ok_or_else(|| WebError::BadRequest(format!("the form misses the field `{key}`")))
@@ -53,18 +81,7 @@ impl FromRequest<AppState> for PostForm {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| WebError::BadRequest(format!("cannot read the form: {e}")))?;
-        let pairs = parse_pairs(&bytes);
-        let sent = pairs
-            .iter()
-            .find(|(k, _)| k == "_csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        if !csrf::tokens_match(sent, &user.csrf) {
-            return Err(WebError::Csrf(
-                "this form is out of date (or came from another site); reload the page and try again",
-            ));
-        }
-        Ok(PostForm { user, pairs })
+        PostForm::checked_csrf(user, parse_pairs(&bytes))
     }
 }
 

@@ -6,8 +6,9 @@
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 
+use crate::form::PostForm;
 use crate::session::User;
-use crate::{AppState, WebError, csrf};
+use crate::{AppState, WebError};
 
 /// One attachment: 20 MB, what common mail servers accept for a whole message.
 pub(crate) const MAX_FILE: usize = 20 * 1024 * 1024;
@@ -19,39 +20,16 @@ pub(crate) struct UploadedFile {
 }
 
 pub(crate) struct UploadForm {
-    pub user: User,
-    pairs: Vec<(String, String)>,
+    pub form: PostForm,
     pub files: Vec<UploadedFile>,
 }
 
-impl UploadForm {
-    /// The first value of `key`, trimmed; `None` when absent or empty.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    }
+/// The fields read like any other posted form's.
+impl std::ops::Deref for UploadForm {
+    type Target = PostForm;
 
-    /// The value of `key` as typed (a reply's text keeps its blank lines and indentation).
-    pub fn raw(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, key: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub fn checked(&self, key: &str) -> bool {
-        self.get(key).is_some()
+    fn deref(&self) -> &PostForm {
+        &self.form
     }
 }
 
@@ -104,16 +82,7 @@ impl FromRequest<AppState> for UploadForm {
                 .map_err(bad)?;
             pairs = crate::form::parse_pairs(&bytes);
         }
-        let sent = pairs
-            .iter()
-            .find(|(k, _)| k == "_csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("");
-        if !csrf::tokens_match(sent, &user.csrf) {
-            return Err(WebError::Csrf(
-                "this form is out of date (or came from another site); reload the page and try again",
-            ));
-        }
-        Ok(UploadForm { user, pairs, files })
+        let form = PostForm::checked_csrf(user, pairs)?;
+        Ok(UploadForm { form, files })
     }
 }
