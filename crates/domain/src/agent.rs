@@ -54,6 +54,10 @@ pub struct Agent {
     pub active: bool,
     /// False for agents whose replies must be approved before they go out.
     pub can_send: bool,
+    /// Away (holiday, sick, off shift): still works their tickets if they like, but automatic
+    /// assignment passes them by.
+    #[serde(default)]
+    pub away: bool,
 }
 
 impl Agent {
@@ -85,6 +89,7 @@ mod tests {
             inboxes: vec![InboxId(1)],
             active: true,
             can_send: true,
+            away: false,
         }
     }
 

@@ -30,6 +30,10 @@ pub enum DomainError {
     SnoozeInPast(String),
     #[error("invalid time {0:?}: use +2h, +3d, tomorrow, next-week, YYYY-MM-DD HH:MM or RFC 3339")]
     InvalidTime(String),
+    #[error("unknown assignment strategy {0:?}: expected manual, round-robin or least-loaded")]
+    UnknownStrategy(String),
+    #[error("rule {rule:?}: {why}")]
+    InvalidRule { rule: String, why: String },
     #[error("cannot hash password: {0}")]
     Password(String),
 }

@@ -60,10 +60,18 @@ pub enum Action {
     ReplyReturned,
     /// The reply was copied to the inbox's IMAP Sent folder.
     ReplyFiled,
+    /// An admin's rule matched a new ticket; `after` names the rule and what it did.
+    RuleApplied,
+    /// Team changes: a rule added, edited, moved, enabled or disabled; a rule deleted; an
+    /// inbox's automatic assignment changed; a user's settings (away) changed.
+    RuleSaved,
+    RuleDeleted,
+    AssignmentSaved,
+    UserUpdated,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 34] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -93,6 +101,11 @@ impl Action {
         Action::ReplyApproved,
         Action::ReplyReturned,
         Action::ReplyFiled,
+        Action::RuleApplied,
+        Action::RuleSaved,
+        Action::RuleDeleted,
+        Action::AssignmentSaved,
+        Action::UserUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -126,6 +139,11 @@ impl Action {
             Action::ReplyApproved => "reply_approved",
             Action::ReplyReturned => "reply_returned",
             Action::ReplyFiled => "reply_filed",
+            Action::RuleApplied => "rule_applied",
+            Action::RuleSaved => "rule_saved",
+            Action::RuleDeleted => "rule_deleted",
+            Action::AssignmentSaved => "assignment_saved",
+            Action::UserUpdated => "user_updated",
         }
     }
 

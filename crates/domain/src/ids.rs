@@ -31,6 +31,8 @@ id_type!(
     /// Row id of a stored message (not the RFC 5322 Message-ID).
     MessageId,
     EventId,
+    /// An admin's rule applied to new mail.
+    RuleId,
 );
 
 /// The number agents say aloud and customers see in subjects: `#1042`.

@@ -214,7 +214,8 @@ impl Store {
         let mut agent = self
             .read()
             .query_row(
-                "SELECT id, name, email, role, colour, active, can_send FROM agents WHERE id = ?1",
+                "SELECT id, name, email, role, colour, active, can_send, away FROM agents
+                 WHERE id = ?1",
                 [id.0],
                 |r| {
                     Ok(Agent {
@@ -229,6 +230,7 @@ impl Store {
                         inboxes: vec![],
                         active: r.get(5)?,
                         can_send: r.get(6)?,
+                        away: r.get(7)?,
                     })
                 },
             )

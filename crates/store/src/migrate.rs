@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "history indexes", include_str!("../../../migrations/0006_history_indexes.sql")),
     (7, "approval", include_str!("../../../migrations/0007_approval.sql")),
     (8, "web", include_str!("../../../migrations/0008_web.sql")),
+    (9, "rules", include_str!("../../../migrations/0009_rules.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
