@@ -6,6 +6,7 @@
 //! write lock at their start (`BEGIN IMMEDIATE`) and check the ticket's version inside it, so
 //! two agents changing one ticket get a [`StoreError::Conflict`], never a lost update.
 
+mod assignment;
 mod codec;
 mod contacts;
 mod directory;
@@ -18,11 +19,13 @@ pub mod outbox;
 mod preferences;
 mod queries;
 mod report;
+mod rules;
 mod sessions;
 mod stats;
 pub mod synthetic;
 pub mod templates;
 
+pub use assignment::AssignmentCandidate;
 pub use directory::{NewAgent, NewInbox};
 pub use error::StoreError;
 pub use index_feed::IndexDoc;
@@ -32,6 +35,7 @@ pub use queries::{
     AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
     Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
 };
+pub use rules::{PlannedAction, RuleEntry, RuleTest};
 pub use sessions::Session;
 pub use stats::Stats;
 

@@ -14,6 +14,7 @@ use crate::directory::find_or_create_contact;
 use crate::ops::create::{TicketSpec, create_in_tx};
 use crate::ops::message::{add_stored_in_tx, put_blob};
 use crate::queries::load_ticket_by_id;
+use crate::rules::{NewMail, Origin, on_new_ticket};
 use crate::{Result, Store, StoreError};
 
 impl Store {
@@ -279,9 +280,25 @@ fn thread_in(
             let id = create_in_tx(tx, Actor::System, &spec, now)?;
             let t = load_ticket_by_id(tx, id)?;
             let msg = add_stored_in_tx(tx, Actor::System, &t, &message, Some(raw.clone()), now)?;
+            let origin = if message.imported {
+                Origin::Imported
+            } else if message.automatic || address.is_none() {
+                Origin::Automatic
+            } else {
+                Origin::Person
+            };
+            let new_mail = NewMail {
+                sender: parsed.sender.as_deref(),
+                recipients: &parsed.recipients,
+                subject: &message.subject,
+                body: &message.text,
+                origin,
+            };
+            let status = on_new_ticket(tx, id, &new_mail, now)?;
             // A person starting a ticket gets the inbox's automatic reply, if it has one
-            // (never robots, bounces, lists or old mail; the loop guard is in the outbox).
-            if !message.automatic && !message.imported && address.is_some() {
+            // (never robots, bounces, lists or old mail, nor a ticket a rule closed or marked
+            // spam; the loop guard is in the outbox).
+            if origin == Origin::Person && status.is_active() {
                 tx.execute(
                     "INSERT OR IGNORE INTO auto_reply_queue (ticket_id, created_at)
                      SELECT ?1, ?2 FROM inboxes WHERE id = ?3 AND auto_reply_template IS NOT NULL",

@@ -131,28 +131,7 @@ pub(crate) fn apply_in_tx(
             }
             apply_in_tx(tx, actor, t, &Change::Assign(Some(*agent)), now)?;
         }
-        Change::Assign(to) => {
-            if t.assignee == *to {
-                return Ok(());
-            }
-            if let Some(agent) = to {
-                check_assignable(tx, *agent, t)?;
-            }
-            tx.execute(
-                "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
-                params![t.id.0, to.map(|a| a.0)],
-            )
-            .map_err(StoreError::sql("assign a ticket"))?;
-            let before = t.assignee.map(|a| agent_email(tx, a)).transpose()?;
-            let after = to.map(|a| agent_email(tx, a)).transpose()?;
-            let action = if to.is_some() {
-                Action::Assigned
-            } else {
-                Action::Unassigned
-            };
-            ev(action, before.as_deref(), after.as_deref())?;
-            bump(tx, t.id, now)?;
-        }
+        Change::Assign(to) => assign_in_tx(tx, actor, t, *to, None, now)?,
         Change::AddLabel(label) | Change::RemoveLabel(label) => {
             let name = label_name(tx, *label)?;
             let adding = matches!(change, Change::AddLabel(_));
@@ -199,6 +178,60 @@ pub(crate) fn apply_in_tx(
     Ok(())
 }
 
+/// Assigns `t` to `to` (or nobody). `why` is added to the event after the assignee's address
+/// when something other than a person chose them: `sato@example.test (round-robin)`.
+pub(crate) fn assign_in_tx(
+    tx: &Connection,
+    actor: Actor,
+    t: &Ticket,
+    to: Option<AgentId>,
+    why: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    if t.assignee == to {
+        return Ok(());
+    }
+    if let Some(agent) = to {
+        check_assignable(tx, agent, t)?;
+        // Least-loaded assignment breaks ties by who waited longest for a ticket.
+        tx.execute(
+            "UPDATE agents SET last_assigned_at = ?2 WHERE id = ?1",
+            params![agent.0, ms(now)],
+        )
+        .map_err(StoreError::sql("note an assignment"))?;
+    }
+    tx.execute(
+        "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
+        params![t.id.0, to.map(|a| a.0)],
+    )
+    .map_err(StoreError::sql("assign a ticket"))?;
+    let before = t.assignee.map(|a| agent_email(tx, a)).transpose()?;
+    let after = to
+        .map(|a| agent_email(tx, a))
+        .transpose()?
+        .map(|email| match why {
+            Some(why) => format!("{email} ({why})"),
+            None => email,
+        });
+    let action = if to.is_some() {
+        Action::Assigned
+    } else {
+        Action::Unassigned
+    };
+    record(
+        tx,
+        EventRecord {
+            ticket: Some(t.id),
+            actor,
+            action,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        },
+        now,
+    )?;
+    bump(tx, t.id, now)
+}
+
 pub(crate) fn write_status(tx: &Connection, ticket: TicketId, s: &Status) -> Result<()> {
     tx.execute(
         "UPDATE tickets SET status = ?2, pending_reason = ?3, snoozed_until = ?4 WHERE id = ?1",
@@ -214,7 +247,7 @@ pub(crate) fn write_status(tx: &Connection, ticket: TicketId, s: &Status) -> Res
 }
 
 /// Only active agents who may see the ticket's inbox can hold it.
-fn check_assignable(tx: &Connection, agent: AgentId, t: &Ticket) -> Result<()> {
+pub(crate) fn check_assignable(tx: &Connection, agent: AgentId, t: &Ticket) -> Result<()> {
     let (email, active, role, member): (String, bool, String, bool) = tx
         .query_row(
             "SELECT email, active, role,

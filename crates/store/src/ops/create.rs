@@ -10,6 +10,7 @@ use rusqlite::{Connection, params};
 use super::change::{Change, apply_in_tx};
 use super::message::{NewMessage, add_in_tx};
 use super::{EventRecord, record};
+use crate::assignment::auto_assign_in_tx;
 use crate::codec::ms;
 use crate::directory::find_or_create_contact;
 use crate::queries::load_ticket_by_id;
@@ -86,6 +87,12 @@ impl Store {
             }
             for c in &changes {
                 apply_in_tx(tx, actor, &load_ticket_by_id(tx, id)?, c, now)?;
+            }
+            // Nobody named: the inbox's strategy picks, as for a new mail. Rules are not run:
+            // they look at mail, and whoever records a call has read it.
+            let t = load_ticket_by_id(tx, id)?;
+            if t.assignee.is_none() && t.status.kind().is_active() {
+                auto_assign_in_tx(tx, &t, now)?;
             }
             load_ticket_by_id(tx, id)
         })

@@ -9,8 +9,11 @@ use hako_domain::{
     Actor, Channel, Direction, EmailAddress, InboxId, Participant, Role, Status, TicketNumber,
     Timestamp,
 };
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use hako_domain::threading::ThreadingPolicy;
+use hako_store::ingest::{Content, IncomingMail, Outcome, ParsedMail, Source};
 use hako_store::{CustomerRef, Expect, NewAgent, NewInbox, NewMessage, NewTicket, Store};
 
 pub struct Fixture {
@@ -116,6 +119,21 @@ impl Fixture {
             .unwrap()
     }
 
+    /// Ingests a batch of mail in one transaction, as a sync pass would.
+    pub fn ingest(&mut self, mails: Vec<IncomingMail>) -> Vec<Outcome> {
+        self.store
+            .ingest(&mails, &ThreadingPolicy::default())
+            .unwrap()
+    }
+
+    /// Ingests one mail that must start a new ticket; returns its number.
+    pub fn ingest_new(&mut self, mail: IncomingMail) -> TicketNumber {
+        match self.ingest(vec![mail]).remove(0) {
+            Outcome::Created { ticket, .. } => ticket,
+            other => panic!("expected a new ticket, got {other:?}"),
+        }
+    }
+
     pub fn reply(&mut self, n: TicketNumber, text: &str) -> hako_domain::MessageId {
         self.advance(Duration::minutes(1));
         let mut m = NewMessage::text(Direction::Outgoing, None, "Re", text);
@@ -149,4 +167,49 @@ pub fn new_ticket(inbox: InboxId, customer: &str, subject: &str) -> NewTicket {
         labels: vec![],
         status: Status::Open,
     }
+}
+
+/// A person's mail to support@, as the parser hands it to ingest (fetched now, not old mail).
+/// Every call gets its own Message-ID, so no two are duplicates.
+pub fn mail(from: &str, subject: &str, body: &str) -> IncomingMail {
+    mail_to("support@example.test", from, subject, body)
+}
+
+/// [`mail`] to another of our addresses (the inbox follows the first of ours in To).
+pub fn mail_to(to: &str, from: &str, subject: &str, body: &str) -> IncomingMail {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let p = |a: &str| Participant {
+        name: None,
+        address: a.into(),
+    };
+    let id = format!("m{n}@customer.test");
+    let mut m = NewMessage::text(Direction::Incoming, Some(p(from)), subject, body);
+    m.message_id = Some(id.clone());
+    m.to = vec![p(to)];
+    m.dedupe_key = Some(format!("{id}/body"));
+    IncomingMail {
+        source: Source::Import {
+            label: format!("test {n}"),
+        },
+        inbox: InboxId(1),
+        raw: format!("Message-ID: <{id}>\r\n\r\n{body}").into_bytes(),
+        received_at: t0(),
+        content: Content::Parsed(Box::new(ParsedMail {
+            message: m,
+            sender: Some(from.to_lowercase()),
+            sender_name: None,
+            normalized_subject: subject.to_lowercase(),
+            ticket_tags: vec![],
+            recipients: vec![to.to_lowercase()],
+        })),
+    }
+}
+
+/// Changes the parsed message of a mail built by [`mail`] (automatic, imported, …).
+pub fn with_message(mut mail: IncomingMail, f: impl FnOnce(&mut NewMessage)) -> IncomingMail {
+    if let Content::Parsed(p) = &mut mail.content {
+        f(&mut p.message);
+    }
+    mail
 }
