@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Create the data folder and database, sync inboxes from the config, add the first admin.
     Init(cmd::init::InitArgs),
-    /// Team members: add, list, set a password.
+    /// Team members: add, list, away and back, set a password.
     #[command(subcommand)]
     User(cmd::user::UserCmd),
     /// Labels: add, list.
@@ -42,9 +42,12 @@ enum Command {
     /// Customers: show one with their tickets, link their addresses.
     #[command(subcommand)]
     Contact(cmd::contact::ContactCmd),
-    /// Inboxes as synced from the config.
+    /// Inboxes as synced from the config, and how each assigns new tickets.
     #[command(subcommand)]
     Inbox(cmd::label::InboxCmd),
+    /// Rules for new mail: add, list, show, edit, move, enable, disable, delete, test.
+    #[command(subcommand)]
+    Rule(cmd::rule::RuleCmd),
     /// Work on tickets: new, show, assign, take, label, status, snooze, split, merge, note.
     #[command(subcommand)]
     Ticket(cmd::ticket::TicketCmd),
@@ -121,6 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Label(c) => cmd::label::run(&mut ctx, c),
                 Command::Contact(c) => cmd::contact::run(&mut ctx, c),
                 Command::Inbox(c) => cmd::label::run_inbox(&mut ctx, c),
+                Command::Rule(c) => cmd::rule::run(&mut ctx, c),
                 Command::Ticket(c) => cmd::ticket::run(&mut ctx, c),
                 Command::Tickets(c) => cmd::tickets::run(&mut ctx, c),
                 Command::Report(c) => cmd::report::run(&mut ctx, c),

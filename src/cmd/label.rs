@@ -1,8 +1,10 @@
-//! `hako label add|list` and `hako inbox list`: the small directories.
+//! `hako label add|list` and `hako inbox list|assignment`: the small directories.
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use hako_domain::Colour;
+use hako_domain::assignment::Strategy;
+use serde_json::json;
 
 use crate::context::Ctx;
 use crate::output;
@@ -27,6 +29,23 @@ pub enum LabelCmd {
 pub enum InboxCmd {
     /// List inboxes (they are defined in the config file).
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or set how new tickets are assigned: manual (nobody, the default), round-robin or
+    /// least-loaded, among the inbox's members who are active and not away.
+    Assignment {
+        /// Inbox name.
+        name: String,
+        /// manual, round-robin or least-loaded.
+        #[arg(long)]
+        strategy: Option<String>,
+        /// An agent holding N or more open and pending tickets gets no more.
+        #[arg(long, value_name = "N", conflicts_with = "no_cap")]
+        cap: Option<u32>,
+        /// Remove the cap.
+        #[arg(long)]
+        no_cap: bool,
         #[arg(long)]
         json: bool,
     },
@@ -58,7 +77,16 @@ pub fn run(ctx: &mut Ctx, c: LabelCmd) -> Result<()> {
 }
 
 pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
-    let InboxCmd::List { json } = c;
+    let json = match c {
+        InboxCmd::List { json } => json,
+        InboxCmd::Assignment {
+            name,
+            strategy,
+            cap,
+            no_cap,
+            json,
+        } => return assignment(ctx, &name, strategy, cap, no_cap, json),
+    };
     let inboxes = ctx.store.inboxes()?;
     if json {
         return output::json(&inboxes);
@@ -74,5 +102,54 @@ pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
         })
         .collect();
     output::table(&["NAME", "ADDRESS", "DISPLAY NAME"], &rows);
+    Ok(())
+}
+
+/// `hako inbox assignment NAME`: changes what is given, then prints the setting and who takes
+/// part now.
+fn assignment(
+    ctx: &mut Ctx,
+    name: &str,
+    strategy: Option<String>,
+    cap: Option<u32>,
+    no_cap: bool,
+    json: bool,
+) -> Result<()> {
+    let inbox = ctx.store.inbox_by_name(name)?;
+    let mut s = ctx.store.assignment(inbox.id)?;
+    if strategy.is_some() || cap.is_some() || no_cap {
+        let strategy = match strategy {
+            Some(raw) => Strategy::parse(&raw).with_context(|| format!("inbox {name}"))?,
+            None => s.strategy,
+        };
+        let cap = if no_cap { None } else { cap.or(s.cap) };
+        s = ctx
+            .store
+            .set_assignment(ctx.actor(), inbox.id, strategy, cap)?;
+    }
+    let candidates = ctx.store.assignment_candidates(inbox.id)?;
+    let last = s
+        .last_agent
+        .map(|a| ctx.store.agent(a).map(|a| a.email.to_string()))
+        .transpose()?;
+    if json {
+        return output::json(&json!({
+            "inbox": inbox.name, "strategy": s.strategy, "cap": s.cap,
+            "last_agent": last, "candidates": candidates,
+        }));
+    }
+    let cap = s.cap.map_or("no cap".into(), |c| format!("cap {c}"));
+    println!("inbox {}: {}, {cap}", inbox.name, s.strategy);
+    let who: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("{} ({})", c.email, c.load))
+        .collect();
+    match who.is_empty() {
+        true => println!("takes part: nobody (members who are active and not away)"),
+        false => println!("takes part (open + pending held): {}", who.join(", ")),
+    }
+    if let Some(last) = last {
+        println!("last assigned: {last}");
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod label;
 pub mod mail;
 pub mod reply;
 pub mod report;
+pub mod rule;
 pub mod search;
 pub mod stats;
 pub mod sync;

@@ -1,4 +1,4 @@
-//! `hako user add|list|passwd`: the team's members, their roles and inboxes.
+//! `hako user add|list|away|back|passwd`: the team's members, their roles and inboxes.
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -38,6 +38,10 @@ pub enum UserCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Mark a user away (holiday, off shift): automatic assignment passes them by.
+    Away { email: String },
+    /// Mark a user back from being away.
+    Back { email: String },
     /// Set a user's password (from HAKO_USER_PASSWORD or --password-stdin).
     Passwd {
         email: String,
@@ -101,6 +105,7 @@ pub fn run(ctx: &mut Ctx, c: UserCmd) -> Result<()> {
                         json!({
                             "email": a.email, "name": a.name, "role": a.role,
                             "colour": a.colour, "active": a.active, "can_send": a.can_send,
+                            "away": a.away,
                             "inboxes": a.inboxes.iter().map(|i| name_of(*i)).collect::<Vec<_>>(),
                         })
                     })
@@ -120,7 +125,12 @@ pub fn run(ctx: &mut Ctx, c: UserCmd) -> Result<()> {
                             .collect::<Vec<_>>()
                             .join(","),
                         a.colour.to_string(),
-                        if a.active { "active" } else { "inactive" }.into(),
+                        match (a.active, a.away) {
+                            (false, _) => "inactive",
+                            (true, true) => "away",
+                            (true, false) => "active",
+                        }
+                        .into(),
                     ]
                 })
                 .collect();
@@ -128,6 +138,16 @@ pub fn run(ctx: &mut Ctx, c: UserCmd) -> Result<()> {
                 &["EMAIL", "NAME", "ROLE", "INBOXES", "COLOUR", "STATE"],
                 &rows,
             );
+        }
+        UserCmd::Away { email } => {
+            let a = ctx.store.agent_by_email(&email)?;
+            ctx.store.set_away(ctx.actor(), a.id, true)?;
+            println!("user {}: away (no automatic assignment)", a.email);
+        }
+        UserCmd::Back { email } => {
+            let a = ctx.store.agent_by_email(&email)?;
+            ctx.store.set_away(ctx.actor(), a.id, false)?;
+            println!("user {}: available", a.email);
         }
         UserCmd::Passwd {
             email,

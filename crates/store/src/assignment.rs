@@ -2,10 +2,12 @@
 //! candidates, keeps the settings and the round-robin turn, and assigns inside the
 //! transaction that creates the ticket).
 //!
-//! **Who takes part:** active agents who are members of the inbox and not marked away. The
-//! role does not matter: supervisors and admins see every inbox without being members, so
-//! membership is how anyone says "I work this inbox". **Load** is the open and pending
-//! tickets an agent holds in every inbox (snoozed ones are out of the way until they wake).
+//! **Who takes part:** members of the inbox with the role agent who are active and not marked
+//! away. Supervisors and admins are left out even when they are members: they oversee and
+//! approve rather than work the queue, and `hako init` makes the first admin a member of
+//! every inbox, so including them would hand the admin account a share of every inbox's
+//! mail. A rule (or a person) can still assign them. **Load** is the open and pending tickets
+//! an agent holds in every inbox (snoozed ones are out of the way until they wake).
 
 use hako_domain::assignment::{AssignmentSettings, Candidate, Strategy, choose};
 use hako_domain::{Action, Actor, Agent, AgentId, InboxId, Ticket, Timestamp};
@@ -112,9 +114,9 @@ impl Store {
 const LOAD: &str = "(SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = a.id
     AND t.status IN ('open', 'pending') AND t.merged_into IS NULL)";
 
-/// Members of inbox ?1 who are active and not away.
+/// Agents (not supervisors or admins) of inbox ?1 who are active and not away.
 const CANDIDATES: &str = "FROM agents a JOIN agent_inboxes ai ON ai.agent_id = a.id
-    WHERE ai.inbox_id = ?1 AND a.active AND NOT a.away ORDER BY a.id";
+    WHERE ai.inbox_id = ?1 AND a.role = 'agent' AND a.active AND NOT a.away ORDER BY a.id";
 
 pub(crate) fn settings_in(conn: &Connection, inbox: InboxId) -> Result<AssignmentSettings> {
     let row: Option<(String, Option<u32>, Option<i64>)> = conn

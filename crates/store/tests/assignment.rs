@@ -166,13 +166,15 @@ fn least_loaded_without_a_cap_evens_out_the_load() {
 }
 
 #[test]
-fn only_active_available_members_take_part_whatever_their_role() {
+fn only_active_available_agents_of_the_inbox_take_part() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hako.db");
     let mut f = Fixture::on(Store::open(&path).unwrap());
-    let lead = add_agent(&mut f, "lead", Role::Supervisor, true);
+    add_agent(&mut f, "lead", Role::Supervisor, true);
+    add_agent(&mut f, "chief", Role::Admin, true);
     let gone = add_agent(&mut f, "gone", Role::Agent, true);
     add_agent(&mut f, "outsider", Role::Agent, false);
+    let tanaka = add_agent(&mut f, "tanaka", Role::Agent, true);
     let (support, sato) = (f.support, f.sato);
     f.store.set_away(Actor::System, sato, true).unwrap();
     assert!(f.store.agent(sato).unwrap().away);
@@ -188,23 +190,37 @@ fn only_active_available_members_take_part_whatever_their_role() {
         .into_iter()
         .map(|c| c.email)
         .collect();
-    assert_eq!(who, ["suzuki@example.test", "lead@example.test"]);
+    assert_eq!(who, ["suzuki@example.test", "tanaka@example.test"]);
     f.store
         .set_assignment(Actor::System, support, Strategy::RoundRobin, None)
         .unwrap();
     let new = burst(&mut f, 4);
     let t = tally(&f, &new);
     assert_eq!(
-        counts(&t, &["suzuki@example.test", "lead@example.test"]),
+        counts(&t, &["suzuki@example.test", "tanaka@example.test"]),
         [2, 2]
     );
-    let _ = lead;
 
-    // Back from holiday: in the rotation again.
+    // Back from holiday: in the rotation again, after tanaka who had the last one.
     f.store.set_away(Actor::System, sato, false).unwrap();
     let new = burst(&mut f, 3);
     let t = tally(&f, &new);
-    assert_eq!(t.get("sato@example.test"), Some(&1), "{t:?}");
+    assert_eq!(
+        counts(
+            &t,
+            &[
+                "sato@example.test",
+                "suzuki@example.test",
+                "tanaka@example.test"
+            ]
+        ),
+        [1, 1, 1],
+        "{t:?}"
+    );
+    assert_eq!(
+        f.store.assignment(support).unwrap().last_agent,
+        Some(tanaka)
+    );
     let team: Vec<String> = f
         .store
         .audit_log(50)

@@ -380,7 +380,7 @@ fn testing_a_rule_on_a_ticket_explains_and_changes_nothing() {
     let bad = rule("x", vec![], vec![RuleAction::AddLabel(billing)]);
     let err = f.store.test_rule(&bad, n).unwrap_err().to_string();
     assert!(
-        err.contains("rule \"x\"") && err.contains("condition"),
+        err.starts_with("rule x: ") && err.contains("condition"),
         "{err}"
     );
 }
@@ -446,7 +446,7 @@ fn rules_keep_their_order_through_add_move_and_delete() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("rule \"g\"") && err.contains("user 99"),
+        err.starts_with("rule g: ") && err.contains("user 99"),
         "{err}"
     );
     let nowhere = rule(

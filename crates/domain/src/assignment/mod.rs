@@ -1,6 +1,6 @@
 //! Automatic assignment of new tickets, per inbox: who gets the next one, as a pure function
 //! of the inbox's setting and the candidates with their loads. The store decides who is a
-//! candidate (active, not away, a member of the inbox) and counts their loads; this module
+//! candidate (an agent of the inbox, active, not away) and counts their loads; this module
 //! only chooses, so the fairness rules can be tested without a database.
 //!
 //! - `manual`: nobody; the team picks tickets up by hand.

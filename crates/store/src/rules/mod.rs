@@ -109,7 +109,7 @@ pub(crate) fn rule_in(conn: &Connection, id: RuleId) -> Result<RuleEntry> {
 pub(crate) fn naming(rule: &Rule) -> String {
     match rule.id {
         Some(id) => format!("rule {id} ({})", rule.name),
-        None => format!("rule {:?}", rule.name),
+        None => format!("rule {}", rule.name),
     }
 }
 
