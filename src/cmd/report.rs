@@ -19,12 +19,15 @@ pub enum Format {
 pub enum ReportCmd {
     /// Tickets created per ISO week per label, with "no label" and totals.
     Labels {
-        /// First week, e.g. 2026-W40 [default: 7 weeks before --to].
+        /// First week, e.g. 2026-W40 [default: --weeks weeks ending with --to].
         #[arg(long)]
         from: Option<String>,
         /// Last week, inclusive [default: this week].
         #[arg(long)]
         to: Option<String>,
+        /// Without --from: how many weeks, ending with --to [default: 8].
+        #[arg(long, conflicts_with = "from")]
+        weeks: Option<usize>,
         /// Only tickets of this inbox.
         #[arg(long)]
         inbox: Option<String>,
@@ -37,27 +40,27 @@ pub fn run(ctx: &mut Ctx, c: ReportCmd) -> Result<()> {
     let ReportCmd::Labels {
         from,
         to,
+        weeks,
         inbox,
         format,
     } = c;
-    let tz = ctx.tz();
-    let default = WeekRange::last_n(ctx.store.now(), tz, 8);
-    let week = |s: Option<String>, d: IsoWeek, flag: &str| -> Result<IsoWeek> {
-        match s {
-            Some(s) => IsoWeek::parse(&s).with_context(|| format!("--{flag}")),
-            None => Ok(d),
-        }
+    let week = |s: Option<String>, flag: &str| -> Result<Option<IsoWeek>> {
+        s.map(|s| IsoWeek::parse(&s).with_context(|| format!("--{flag}")))
+            .transpose()
     };
-    let to = week(to, default.to, "to")?;
-    let from = match from {
-        Some(_) => week(from, default.from, "from")?,
-        None => WeekRange::last_n(to.monday().and_hms_opt(12, 0, 0).unwrap().and_utc(), tz, 8).from,
-    };
-    let range = WeekRange::new(from, to).context("report labels")?;
+    // The same resolution as the web page's, so equal parameters mean equal weeks.
+    let range = WeekRange::resolve(
+        week(from, "from")?,
+        week(to, "to")?,
+        weeks,
+        ctx.store.now(),
+        ctx.tz(),
+    )
+    .context("report labels")?;
     let inbox = inbox
         .map(|n| ctx.store.inbox_by_name(&n).map(|i| (i.id, i.name)))
         .transpose()?;
-    let report = ctx.store.label_report(range, tz, inbox)?;
+    let report = ctx.store.label_report(range, ctx.tz(), inbox)?;
     match format {
         Format::Table => print!("{}", report.to_table()),
         Format::Csv => print!("{}", report.to_csv()),

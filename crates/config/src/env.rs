@@ -39,7 +39,11 @@ pub(crate) type Schema = &'static [(&'static str, Kind)];
 // only the env layer needs them; `env_schema_matches_structs` in the tests keeps
 // them in sync with the serde structs.
 pub(crate) const TOP_KEYS: Schema = &[("data_dir", Str), ("timezone", Str)];
-pub(crate) const WEB_KEYS: Schema = &[("listen", Str), ("public_url", Str)];
+pub(crate) const WEB_KEYS: Schema = &[
+    ("listen", Str),
+    ("public_url", Str),
+    ("unanswered_hours", Int),
+];
 pub(crate) const INGEST_KEYS: Schema = &[
     ("max_message_bytes", Int),
     ("max_parts", Int),

@@ -66,6 +66,10 @@ pub struct WebConfig {
     /// origin accepted on form posts besides the request's own host.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// The supervisor board lists tickets whose customer has waited this many hours or more
+    /// for an answer.
+    #[serde(default = "default_unanswered_hours")]
+    pub unanswered_hours: u32,
 }
 
 impl Default for WebConfig {
@@ -73,6 +77,7 @@ impl Default for WebConfig {
         Self {
             listen: default_listen(),
             public_url: None,
+            unanswered_hours: default_unanswered_hours(),
         }
     }
 }
@@ -218,6 +223,10 @@ fn default_timezone() -> chrono_tz::Tz {
 
 fn default_listen() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 8080))
+}
+
+fn default_unanswered_hours() -> u32 {
+    4
 }
 
 fn default_poll_seconds() -> u32 {

@@ -773,3 +773,14 @@ fn web_public_url_is_an_origin() {
     let e = err("[web]\npublic_url = \"https://hako.example.test/inbox\"\n");
     assert!(e.contains("scheme and host only"), "{e}");
 }
+
+#[test]
+fn web_unanswered_hours_default_file_and_env() {
+    assert_eq!(parse("").unwrap().web.unanswered_hours, 4);
+    let config = parse("[web]\nunanswered_hours = 8\n").unwrap();
+    assert_eq!(config.web.unanswered_hours, 8);
+    let config = parse_env(MINIMAL, &[("HAKO_WEB__UNANSWERED_HOURS", "2")]).unwrap();
+    assert_eq!(config.web.unanswered_hours, 2);
+    let e = err("[web]\nunanswered_hours = 0\n");
+    assert!(e.contains("`web.unanswered_hours`"), "{e}");
+}

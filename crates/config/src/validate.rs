@@ -24,6 +24,12 @@ pub(crate) fn validate(config: &Config, file: &str) -> Result<(), ConfigError> {
     if let Some(url) = &config.web.public_url {
         check_public_url(url).map_err(|m| fail("web.public_url".to_owned(), m))?;
     }
+    if config.web.unanswered_hours == 0 {
+        return Err(fail(
+            "web.unanswered_hours".to_owned(),
+            "must be at least 1".to_owned(),
+        ));
+    }
 
     // Keyed by the env form so `a-b` and `A_B` count as duplicates: they
     // would share HAKO_INBOX__A_B__… variables and URL-ish identifiers.

@@ -18,6 +18,8 @@ pub enum DomainError {
     InvalidTicketNumber(String),
     #[error("invalid ISO week {0:?}: expected YYYY-Www such as 2026-W40")]
     InvalidWeek(String),
+    #[error("invalid number of weeks {0}: expected 1 to {max}", max = crate::report::MAX_WEEKS)]
+    InvalidWeekCount(usize),
     #[error("week range {from} .. {to} is empty: --from must not be after --to")]
     EmptyWeekRange { from: String, to: String },
     #[error("invalid name {0:?}: {1}")]

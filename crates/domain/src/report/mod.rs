@@ -13,7 +13,7 @@
 mod render;
 mod week;
 
-pub use week::{IsoWeek, WeekRange, WeekSpan};
+pub use week::{DEFAULT_WEEKS, IsoWeek, MAX_WEEKS, WeekRange, WeekSpan};
 
 use serde::Serialize;
 

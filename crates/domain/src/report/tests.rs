@@ -112,3 +112,24 @@ fn json_rows_are_one_object_per_week() {
     assert_eq!(rows[1]["no_label"], 3);
     assert_eq!(rows[1]["total"], 4);
 }
+
+#[test]
+fn a_range_from_what_was_given() {
+    let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+    // Wednesday 2026-11-25 in Tokyo: week 48.
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
+    let r = WeekRange::resolve(None, None, None, now, tokyo).unwrap();
+    assert_eq!((r.from, r.to), (w("2026-W41"), w("2026-W48")));
+    assert_eq!(r, WeekRange::last_n(now, tokyo, DEFAULT_WEEKS));
+    let r = WeekRange::resolve(None, Some(w("2026-W02")), Some(4), now, tokyo).unwrap();
+    assert_eq!((r.from, r.to), (w("2025-W51"), w("2026-W02")));
+    let r = WeekRange::resolve(Some(w("2026-W40")), None, Some(2), now, tokyo).unwrap();
+    assert_eq!(
+        (r.from, r.to),
+        (w("2026-W40"), w("2026-W48")),
+        "from wins over weeks"
+    );
+    assert!(WeekRange::resolve(None, None, Some(0), now, tokyo).is_err());
+    assert!(WeekRange::resolve(None, None, Some(MAX_WEEKS + 1), now, tokyo).is_err());
+    assert!(WeekRange::resolve(Some(w("2026-W49")), None, None, now, tokyo).is_err());
+}

@@ -11,6 +11,9 @@ use crate::{DomainError, Timestamp};
 /// Longest range a report accepts: ten years of weeks is plenty and bounds the work.
 pub const MAX_WEEKS: usize = 530;
 
+/// How many weeks a report shows when not told.
+pub const DEFAULT_WEEKS: usize = 8;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoWeek {
     year: i32,
@@ -142,7 +145,11 @@ impl WeekRange {
 
     /// The `n` weeks ending with the week of `now` (what the report shows by default).
     pub fn last_n(now: Timestamp, tz: Tz, n: usize) -> Self {
-        let to = IsoWeek::of(now, tz);
+        Self::ending(IsoWeek::of(now, tz), n)
+    }
+
+    /// The `n` weeks ending with `to`.
+    pub fn ending(to: IsoWeek, n: usize) -> Self {
         let back = to.monday() - Duration::days(7 * (n.max(1) as i64 - 1));
         let w = back.iso_week();
         WeekRange {
@@ -152,5 +159,25 @@ impl WeekRange {
             },
             to,
         }
+    }
+
+    /// The range a report covers, from what the asker gave (the CLI's `--from/--to/--weeks`,
+    /// the web page's `from`/`to`/`weeks`): `to` defaults to the week of `now` in `tz`,
+    /// `from` to `weeks` (default [`DEFAULT_WEEKS`]) weeks ending with `to`. Both front ends
+    /// call this, so the same parameters always mean the same weeks.
+    pub fn resolve(
+        from: Option<IsoWeek>,
+        to: Option<IsoWeek>,
+        weeks: Option<usize>,
+        now: Timestamp,
+        tz: Tz,
+    ) -> Result<Self, DomainError> {
+        let n = weeks.unwrap_or(DEFAULT_WEEKS);
+        if n == 0 || n > MAX_WEEKS {
+            return Err(DomainError::InvalidWeekCount(n));
+        }
+        let to = to.unwrap_or_else(|| IsoWeek::of(now, tz));
+        let from = from.unwrap_or_else(|| Self::ending(to, n).from);
+        WeekRange::new(from, to)
     }
 }
