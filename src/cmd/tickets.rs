@@ -82,6 +82,7 @@ pub fn run(ctx: &mut Ctx, c: TicketsCmd) -> Result<()> {
             .transpose()?,
         assignee,
         contact: None,
+        waiting_before: None,
     };
     let sort = match sort {
         SortArg::Activity => Sort::LastActivity,

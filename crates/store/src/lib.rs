@@ -33,7 +33,7 @@ pub use ops::{Change, CustomerRef, Expect, NewMessage, NewTicket};
 pub use preferences::Preferences;
 pub use queries::{
     AgentLoad, AssigneeFilter, AuditEntry, History, HistoryEntry, HistoryOf, InboxCount, Page,
-    Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary,
+    Sort, TicketDetail, TicketFilter, TicketPage, TicketSummary, UnassignedCount, WaitingTicket,
 };
 pub use rules::{PlannedAction, RuleEntry, RuleTest};
 pub use sessions::Session;

@@ -42,6 +42,9 @@ pub struct TicketFilter {
     pub label: Option<LabelId>,
     pub assignee: AssigneeFilter,
     pub contact: Option<ContactId>,
+    /// Only tickets whose customer has waited since before this instant (the board's
+    /// "unanswered for N hours").
+    pub waiting_before: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +111,7 @@ pub struct AgentLoad {
 }
 
 /// WHERE clause and parameters for a filter. Merged tickets are only pointers: never listed.
-fn where_clause(f: &TicketFilter) -> (String, Vec<Value>) {
+pub(super) fn where_clause(f: &TicketFilter) -> (String, Vec<Value>) {
     let mut sql = vec!["t.merged_into IS NULL".to_string()];
     let mut params: Vec<Value> = vec![];
     // An empty IN () list matches nothing, which is right for an agent with no inboxes.
@@ -156,6 +159,15 @@ fn where_clause(f: &TicketFilter) -> (String, Vec<Value>) {
     if let Some(c) = f.contact {
         sql.push("t.contact_id = ?".into());
         params.push(Value::Integer(c.0));
+    }
+    if let Some(w) = f.waiting_before {
+        // Without an inbox condition, `IN (every inbox)` lets SQLite walk the (inbox, status,
+        // waiting_since) index range by range instead of every ticket of the status.
+        if f.visible.is_none() && f.inbox.is_none() {
+            sql.push("t.inbox_id IN (SELECT id FROM inboxes)".into());
+        }
+        sql.push("t.waiting_since < ?".into());
+        params.push(Value::Integer(codec::ms(w)));
     }
     (sql.join(" AND "), params)
 }

@@ -2,11 +2,13 @@
 //! list takes the set of inboxes the asker may see and never returns anything outside it.
 
 mod audit;
+mod board;
 mod detail;
 mod history;
 mod list;
 
 pub use audit::AuditEntry;
+pub use board::{UnassignedCount, WaitingTicket};
 pub use detail::TicketDetail;
 pub use history::{History, HistoryEntry, HistoryOf};
 pub use list::{

@@ -216,6 +216,7 @@ fn view(
             label,
             assignee,
             contact: None,
+            waiting_before: None,
         };
         let p = s.list_tickets(
             &f,
