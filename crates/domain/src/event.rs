@@ -63,15 +63,20 @@ pub enum Action {
     /// An admin's rule matched a new ticket; `after` names the rule and what it did.
     RuleApplied,
     /// Team changes: a rule added, edited, moved, enabled or disabled; a rule deleted; an
-    /// inbox's automatic assignment changed; a user's settings (away) changed.
+    /// inbox's automatic assignment changed; a user's settings (away; from the admin settings
+    /// role, inboxes, active, can send) changed.
     RuleSaved,
     RuleDeleted,
     AssignmentSaved,
     UserUpdated,
+    /// Team changes from the admin settings: a label renamed or recoloured; a reply template
+    /// saved.
+    LabelUpdated,
+    TemplateSaved,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -106,6 +111,8 @@ impl Action {
         Action::RuleDeleted,
         Action::AssignmentSaved,
         Action::UserUpdated,
+        Action::LabelUpdated,
+        Action::TemplateSaved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -144,6 +151,8 @@ impl Action {
             Action::RuleDeleted => "rule_deleted",
             Action::AssignmentSaved => "assignment_saved",
             Action::UserUpdated => "user_updated",
+            Action::LabelUpdated => "label_updated",
+            Action::TemplateSaved => "template_saved",
         }
     }
 

@@ -23,6 +23,7 @@ mod rules;
 mod sessions;
 mod stats;
 pub mod synthetic;
+mod team;
 pub mod templates;
 
 pub use assignment::AssignmentCandidate;
@@ -38,6 +39,7 @@ pub use queries::{
 pub use rules::{PlannedAction, RuleEntry, RuleTest};
 pub use sessions::Session;
 pub use stats::Stats;
+pub use team::AgentUpdate;
 
 use hako_domain::Timestamp;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
