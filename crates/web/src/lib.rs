@@ -11,6 +11,7 @@
 //! SQLite calls are blocking: they run on tokio's blocking threads, each with a connection
 //! from a small pool (see `pool`). The web never speaks IMAP or SMTP.
 
+mod connection;
 mod csrf;
 mod error;
 mod form;
@@ -27,6 +28,7 @@ mod state;
 mod static_files;
 mod upload;
 
+pub use connection::{ConnectionFuture, ConnectionReport, ConnectionTester};
 pub use error::WebError;
 pub use i18n::Lang;
 pub use state::{AppState, Settings, db_path};
@@ -36,7 +38,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::{actions, attachments, history, inbox, login, me, reply, ticket};
+use routes::{actions, attachments, board, history, inbox, login, me, reply, ticket};
 use std::net::SocketAddr;
 
 /// A reply with its attachments: a few files of up to 20 MB each.
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
             get(attachments::raw_message),
         )
         .route("/history", get(history::show))
+        .route("/board", get(board::show))
+        .route("/board/assign/{number}", post(board::assign))
         .route("/me", get(me::show).post(me::save))
         .route("/me/password", post(me::password))
         .route("/static/{file}", get(static_files::serve))

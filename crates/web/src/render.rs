@@ -23,6 +23,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("ticket.html", include_str!("../../../templates/web/ticket.html")),
     ("history.html", include_str!("../../../templates/web/history.html")),
     ("me.html", include_str!("../../../templates/web/me.html")),
+    ("board.html", include_str!("../../../templates/web/board.html")),
+    ("board_ticket.html", include_str!("../../../templates/web/board_ticket.html")),
+    ("board_assign.html", include_str!("../../../templates/web/board_assign.html")),
 ];
 
 pub(crate) struct Pages {

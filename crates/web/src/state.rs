@@ -3,13 +3,14 @@
 //! settings taken from the config.
 
 use chrono_tz::Tz;
-use hako_config::Config;
+use hako_config::{Config, InboxConfig};
 use hako_search::SearchIndex;
 use hako_store::Store;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::WebError;
+use crate::connection::ConnectionTester;
 use crate::pool::Pool;
 use crate::presence::Presence;
 use crate::rate_limit::RateLimiter;
@@ -29,6 +30,26 @@ pub struct Settings {
     pub undo_seconds: u32,
     /// `[outbox] retry_hours`: how long temporary send failures are retried.
     pub retry_hours: u32,
+    /// `[web] unanswered_hours`: the board lists customers waiting this long or longer.
+    pub unanswered_hours: u32,
+    /// The `[[inbox]]` tables, for the settings page (shown without passwords) and its
+    /// connection test.
+    pub inboxes: Vec<InboxConfig>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        let web = hako_config::WebConfig::default();
+        let outbox = hako_config::OutboxConfig::default();
+        Settings {
+            timezone: chrono_tz::UTC,
+            public_url: None,
+            undo_seconds: outbox.undo_seconds,
+            retry_hours: outbox.retry_hours,
+            unanswered_hours: web.unanswered_hours,
+            inboxes: vec![],
+        }
+    }
 }
 
 impl Settings {
@@ -42,6 +63,8 @@ impl Settings {
                 .map(|u| u.trim_end_matches('/').to_string()),
             undo_seconds: config.outbox.undo_seconds,
             retry_hours: config.outbox.retry_hours,
+            unanswered_hours: config.web.unanswered_hours,
+            inboxes: config.inbox.clone(),
         }
     }
 
@@ -63,6 +86,8 @@ pub(crate) struct Inner {
     pub index: Option<SearchIndex>,
     pub limiter: RateLimiter,
     pub presence: Presence,
+    /// Set by the binary (the web never speaks IMAP or SMTP itself); tests set a fake.
+    pub tester: OnceLock<ConnectionTester>,
 }
 
 /// Where the database lives inside the data folder (the binary uses the same rule).
@@ -93,6 +118,7 @@ impl AppState {
             index,
             limiter: RateLimiter::default(),
             presence: Presence::default(),
+            tester: OnceLock::new(),
         })))
     }
 
@@ -110,5 +136,16 @@ impl AppState {
 
     pub(crate) fn search_index(&self) -> Option<&SearchIndex> {
         self.0.index.as_ref()
+    }
+
+    /// Installs what the inboxes page's "test the connection" button runs; only the first
+    /// call counts. Without one, the page says the test is not available.
+    pub fn set_connection_tester(&self, tester: ConnectionTester) {
+        let _ = self.0.tester.set(tester);
+    }
+
+    #[allow(dead_code)] // the inboxes settings page comes next
+    pub(crate) fn connection_tester(&self) -> Option<&ConnectionTester> {
+        self.0.tester.get()
     }
 }

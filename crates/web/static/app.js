@@ -93,4 +93,17 @@
       if (left <= -3) { clearInterval(t); window.location.reload(); }
     }, 1000);
   });
+// 4. A page marked data-autorefresh="N" (the supervisor board) reloads every N seconds,
+//    unless a form on it was touched (a reassignment being chosen) or the tab is hidden.
+(function () {
+  "use strict";
+  var page = document.querySelector("[data-autorefresh]");
+  if (!page) { return; }
+  var seconds = Math.max(15, Number(page.getAttribute("data-autorefresh")) || 60);
+  var touched = false;
+  page.addEventListener("change", function () { touched = true; });
+  page.addEventListener("focusin", function () { touched = true; });
+  setInterval(function () {
+    if (!touched && !document.hidden) { window.location.reload(); }
+  }, seconds * 1000);
 })();

@@ -14,7 +14,7 @@ use crate::form::{PostForm, local_path};
 use crate::session::User;
 use crate::{AppState, WebError};
 
-fn expect(form: &PostForm) -> Result<Expect, WebError> {
+pub(crate) fn expect(form: &PostForm) -> Result<Expect, WebError> {
     match form.get("version") {
         None => Ok(Expect::Any),
         Some(v) => v
@@ -47,7 +47,7 @@ where
     Ok(Redirect::to(&format!("/t/{}", n.0)).into_response())
 }
 
-fn agent_change(s: &Store, email: Option<&str>) -> Result<Change, WebError> {
+pub(crate) fn agent_change(s: &Store, email: Option<&str>) -> Result<Change, WebError> {
     Ok(Change::Assign(match email {
         None => None,
         Some(e) => Some(s.agent_by_email(e)?.id),

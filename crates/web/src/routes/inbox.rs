@@ -37,12 +37,18 @@ pub(crate) struct InboxQuery {
     #[serde(default)]
     sort: String,
     page: Option<u32>,
+    /// Only customers waiting this many hours or longer (the board's "unanswered" link).
+    waiting_hours: Option<u32>,
 }
 
 impl InboxQuery {
     fn url(&self, page: u32) -> String {
+        let waiting = self
+            .waiting_hours
+            .map(|h| format!("&waiting_hours={h}"))
+            .unwrap_or_default();
         format!(
-            "/?tab={}&status={}&assignee={}&label={}&sort={}&q={}&page={page}",
+            "/?tab={}&status={}&assignee={}&label={}&sort={}&q={}{waiting}&page={page}",
             encode(&self.tab),
             encode(self.status.as_deref().unwrap_or("open")),
             encode(&self.assignee),
@@ -216,7 +222,9 @@ fn view(
             label,
             assignee,
             contact: None,
-            waiting_before: None,
+            waiting_before: q
+                .waiting_hours
+                .map(|h| s.now() - chrono::Duration::hours(h.into())),
         };
         let p = s.list_tickets(
             &f,
@@ -292,7 +300,14 @@ fn view(
         sort => if q.sort.is_empty() { "activity".to_string() } else { q.sort.clone() },
     };
     let mine_only = user.visible();
+    let all_waiting = q.waiting_hours.map(|_| {
+        let mut all = q.clone();
+        all.waiting_hours = None;
+        all.url(1)
+    });
     Ok(context! {
+        waiting_hours => q.waiting_hours,
+        all_waiting,
         tabs => tab_values,
         f,
         rows,

@@ -4,6 +4,8 @@
 
 pub(crate) mod actions;
 pub(crate) mod attachments;
+pub(crate) mod board;
+pub(crate) mod guard;
 pub(crate) mod history;
 pub(crate) mod inbox;
 pub(crate) mod login;

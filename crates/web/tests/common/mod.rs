@@ -293,6 +293,7 @@ pub fn spawn_app_with(
         public_url: public_url.map(str::to_string),
         undo_seconds: 10,
         retry_hours: 48,
+        ..Settings::default()
     };
     let state = AppState::new(&db, settings, Some(index)).unwrap();
     App {
