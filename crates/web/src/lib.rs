@@ -38,7 +38,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::{actions, attachments, board, history, inbox, login, me, reply, ticket};
+use routes::{actions, attachments, board, history, inbox, login, me, reply, report, ticket};
 use std::net::SocketAddr;
 
 /// A reply with its attachments: a few files of up to 20 MB each.
@@ -83,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .route("/history", get(history::show))
         .route("/board", get(board::show))
         .route("/board/assign/{number}", post(board::assign))
+        .route("/reports/labels", get(report::show))
+        .route("/reports/labels.csv", get(report::csv))
         .route("/me", get(me::show).post(me::save))
         .route("/me/password", post(me::password))
         .route("/static/{file}", get(static_files::serve))

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("board.html", include_str!("../../../templates/web/board.html")),
     ("board_ticket.html", include_str!("../../../templates/web/board_ticket.html")),
     ("board_assign.html", include_str!("../../../templates/web/board_assign.html")),
+    ("report.html", include_str!("../../../templates/web/report.html")),
 ];
 
 pub(crate) struct Pages {

@@ -46,6 +46,16 @@ const TABLE: &[Route] = &[
     ("GET", "/t/{n}/preview?body=x", &[]),
     // Presence changes no ticket: it answers who else is there (JSON).
     ("POST", "/t/{n}/presence", &[("replying", "1")]),
+    // The board and the reports: supervisors only, so an agent gets 404 even for tickets of
+    // their own inbox (see `ROLE_TABLE` in settings.rs for the admin-only pages).
+    ("GET", "/board", &[]),
+    (
+        "POST",
+        "/board/assign/{n}",
+        &[("assignee", "boss@example.test")],
+    ),
+    ("GET", "/reports/labels", &[]),
+    ("GET", "/reports/labels.csv?inbox=info", &[]),
     // Last: the ticket is gone into the other one afterwards.
     ("POST", "/t/{n}/merge", &[("into", "{other}")]),
 ];

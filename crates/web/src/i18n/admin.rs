@@ -29,6 +29,17 @@ pub const EN: &[(&str, &str)] = &[
     ("board.waiting", "Waiting"),
     ("board.none_unanswered", "Nobody has waited that long."),
     ("board.reassign", "Reassign"),
+    ("report.title", "Tickets per label and week"),
+    ("report.from", "From week"),
+    ("report.to", "To week"),
+    ("report.weeks", "Weeks"),
+    ("report.csv", "Download CSV"),
+    ("report.rule", "A ticket counts once, in the week it was created, under every label it carries now; the total counts tickets, so it can be less than the sum of the labels. Spam, trash and merged tickets are not counted."),
+    ("report.chart_title", "Tickets per week by label"),
+    ("report.week", "Week"),
+    ("report.week_start", "Monday"),
+    ("report.no_label", "no label"),
+    ("report.total", "total"),
 ];
 
 #[rustfmt::skip]
@@ -60,4 +71,15 @@ pub const JA: &[(&str, &str)] = &[
     ("board.waiting", "待ち時間"),
     ("board.none_unanswered", "そこまで長く待っているお客様はいません。"),
     ("board.reassign", "担当者を変更"),
+    ("report.title", "ラベル別・週別の集計"),
+    ("report.from", "開始週"),
+    ("report.to", "終了週"),
+    ("report.weeks", "週数"),
+    ("report.csv", "CSVをダウンロード"),
+    ("report.rule", "チケットは作成された週に1回だけ、現在付いているすべてのラベルで数えます。合計はチケット数なので、ラベルの合計より少ないことがあります。迷惑メール・ゴミ箱・統合されたチケットは数えません。"),
+    ("report.chart_title", "週ごと・ラベルごとのチケット数"),
+    ("report.week", "週"),
+    ("report.week_start", "月曜日"),
+    ("report.no_label", "ラベルなし"),
+    ("report.total", "合計"),
 ];

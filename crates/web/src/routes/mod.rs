@@ -12,6 +12,7 @@ pub(crate) mod login;
 pub(crate) mod me;
 pub(crate) mod options;
 pub(crate) mod reply;
+pub(crate) mod report;
 pub(crate) mod ticket;
 
 use hako_domain::{Ticket, TicketNumber};
