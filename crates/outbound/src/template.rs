@@ -80,6 +80,39 @@ pub struct TemplateContext {
     pub body: String,
 }
 
+impl TemplateContext {
+    /// Made-up values for checking a template when no ticket is at hand (a new install):
+    /// every variable is there, so an undefined name or a syntax error still shows.
+    pub fn sample() -> TemplateContext {
+        TemplateContext {
+            customer: CustomerVars {
+                name: Some("山田 太郎".into()),
+                address: "taro@example.jp".into(),
+                first_contact: "2026-01-05".into(),
+                ticket_count: 1,
+                is_repeat: false,
+                last_ticket_subject: None,
+            },
+            ticket: TicketVars {
+                number: 1001,
+                subject: "お問い合わせ".into(),
+                labels: vec![],
+                inbox: "support".into(),
+            },
+            agent: AgentVars {
+                name: "佐藤".into(),
+                signature: String::new(),
+            },
+            inbox: InboxVars {
+                name: "support".into(),
+                address: "support@example.test".into(),
+                display_name: "Support".into(),
+            },
+            body: String::new(),
+        }
+    }
+}
+
 /// Renders `source` (named `name` in errors) with `ctx`.
 pub fn render(name: &str, source: &str, ctx: &TemplateContext) -> Result<String, TemplateError> {
     let mut env = Environment::new();
@@ -190,5 +223,15 @@ mod tests {
         c.body = String::new();
         let text = render("default-ja", DEFAULTS[0].1, &c).unwrap();
         assert!(!text.contains("\n\n\n"), "{text:?}");
+    }
+
+    #[test]
+    fn every_default_renders_with_the_sample_values() {
+        for (name, source) in DEFAULTS {
+            let text = render(name, source, &TemplateContext::sample()).unwrap();
+            assert!(!text.trim().is_empty(), "{name}");
+        }
+        let e = render("x", "{{ customer.nam }}", &TemplateContext::sample()).unwrap_err();
+        assert_eq!(e.line, Some(1));
     }
 }

@@ -38,7 +38,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::{actions, attachments, board, history, inbox, login, me, reply, report, ticket};
+use routes::settings::{inboxes, labels, templates, users};
+use routes::{
+    actions, attachments, board, history, inbox, login, me, reply, report, settings, ticket,
+};
 use std::net::SocketAddr;
 
 /// A reply with its attachments: a few files of up to 20 MB each.
@@ -85,6 +88,21 @@ pub fn router(state: AppState) -> Router {
         .route("/board/assign/{number}", post(board::assign))
         .route("/reports/labels", get(report::show))
         .route("/reports/labels.csv", get(report::csv))
+        .route("/settings", get(settings::index))
+        .route("/settings/labels", get(labels::list).post(labels::add))
+        .route("/settings/labels/{id}", post(labels::update))
+        .route("/settings/templates", get(templates::list))
+        .route("/settings/templates/new", get(templates::new))
+        .route(
+            "/settings/templates/{name}",
+            get(templates::edit).post(templates::save),
+        )
+        .route("/settings/templates/{name}/preview", post(templates::live))
+        .route("/settings/users", get(users::list).post(users::add))
+        .route("/settings/users/{id}", get(users::edit).post(users::update))
+        .route("/settings/users/{id}/active", post(users::active))
+        .route("/settings/inboxes", get(inboxes::list))
+        .route("/settings/inboxes/{name}/test", post(inboxes::test))
         .route("/me", get(me::show).post(me::save))
         .route("/me/password", post(me::password))
         .route("/static/{file}", get(static_files::serve))

@@ -27,6 +27,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("board_ticket.html", include_str!("../../../templates/web/board_ticket.html")),
     ("board_assign.html", include_str!("../../../templates/web/board_assign.html")),
     ("report.html", include_str!("../../../templates/web/report.html")),
+    ("settings_nav.html", include_str!("../../../templates/web/settings_nav.html")),
+    ("settings_labels.html", include_str!("../../../templates/web/settings_labels.html")),
+    ("settings_templates.html", include_str!("../../../templates/web/settings_templates.html")),
+    ("settings_template.html", include_str!("../../../templates/web/settings_template.html")),
+    ("settings_users.html", include_str!("../../../templates/web/settings_users.html")),
+    ("settings_user.html", include_str!("../../../templates/web/settings_user.html")),
+    ("settings_inboxes.html", include_str!("../../../templates/web/settings_inboxes.html")),
 ];
 
 pub(crate) struct Pages {

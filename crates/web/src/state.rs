@@ -144,7 +144,6 @@ impl AppState {
         let _ = self.0.tester.set(tester);
     }
 
-    #[allow(dead_code)] // the inboxes settings page comes next
     pub(crate) fn connection_tester(&self) -> Option<&ConnectionTester> {
         self.0.tester.get()
     }

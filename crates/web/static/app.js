@@ -107,3 +107,34 @@
     if (!touched && !document.hidden) { window.location.reload(); }
   }, seconds * 1000);
 })();
+// 5. The template editor (settings): a live preview of the source being typed, rendered by
+//    the server with the chosen ticket's data; errors show with their line.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-template-preview]");
+  if (!form || !window.fetch || !window.URLSearchParams) { return; }
+  var url = form.getAttribute("data-template-preview");
+  var out = form.querySelector(".preview-text");
+  var err = form.querySelector(".template-error");
+  var timer = null;
+  function field(name) { var el = form.elements[name]; return el ? el.value : ""; }
+  function preview() {
+    var body = new URLSearchParams();
+    ["_csrf", "source", "ticket", "body"].forEach(function (k) { body.append(k, field(k)); });
+    fetch(url, { method: "POST", credentials: "same-origin", body: body,
+                 headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        err.hidden = !data.error;
+        err.textContent = data.error || "";
+        out.hidden = !!data.error;
+        out.textContent = data.error ? "" : data.text;
+      })
+      .catch(function () { /* the Preview button still works */ });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(preview, 400);
+  });
+})();

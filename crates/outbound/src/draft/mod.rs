@@ -17,7 +17,7 @@ use thiserror::Error;
 use crate::compose::{Attachment, Charset, ComposeError, Quote, Reply, compose};
 use crate::template::TemplateError;
 
-pub use vars::render_template;
+pub use vars::{context_for, render_source, render_template};
 
 #[derive(Debug, Error)]
 pub enum DraftError {

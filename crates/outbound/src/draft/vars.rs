@@ -18,6 +18,33 @@ pub fn render_template(
     tz: Tz,
 ) -> Result<String, DraftError> {
     let t = store.template(name)?;
+    let vars = context_for(store, n, agent, body, tz)?;
+    Ok(render(&t.name, &t.body, &vars)?)
+}
+
+/// Renders `source`, a template not saved yet (an admin's edit), exactly as
+/// [`render_template`] would render it once saved under `name`.
+pub fn render_source(
+    store: &Store,
+    name: &str,
+    source: &str,
+    n: TicketNumber,
+    agent: Option<&Agent>,
+    body: &str,
+    tz: Tz,
+) -> Result<String, DraftError> {
+    let vars = context_for(store, n, agent, body, tz)?;
+    Ok(render(name, source, &vars)?)
+}
+
+/// The variables a template sees for ticket `n`.
+pub fn context_for(
+    store: &Store,
+    n: TicketNumber,
+    agent: Option<&Agent>,
+    body: &str,
+    tz: Tz,
+) -> Result<TemplateContext, DraftError> {
     let d = store.ticket_detail(n)?;
     let address = d
         .contact
@@ -69,5 +96,5 @@ pub fn render_template(
         },
         body: body.to_string(),
     };
-    Ok(render(&t.name, &t.body, &vars)?)
+    Ok(vars)
 }

@@ -20,7 +20,6 @@ pub(crate) fn supervisor(user: &User) -> Result<(), WebError> {
 }
 
 /// The settings: admins only.
-#[allow(dead_code)] // the settings pages come next
 pub(crate) fn admin(user: &User) -> Result<(), WebError> {
     match user.agent.role {
         Role::Admin => Ok(()),

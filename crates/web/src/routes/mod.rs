@@ -13,6 +13,7 @@ pub(crate) mod me;
 pub(crate) mod options;
 pub(crate) mod reply;
 pub(crate) mod report;
+pub(crate) mod settings;
 pub(crate) mod ticket;
 
 use hako_domain::{Ticket, TicketNumber};

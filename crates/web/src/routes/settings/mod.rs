@@ -1,0 +1,34 @@
+//! The admin settings (`/settings/…`, admins only; everyone else gets the 404 of a page that
+//! does not exist): labels, reply templates, users, and the inboxes of the config file with a
+//! connection test. Every change is a CSRF-checked post that the store records in the audit
+//! log; a refused change draws its page again with the reason.
+
+pub(crate) mod inboxes;
+pub(crate) mod labels;
+pub(crate) mod templates;
+pub(crate) mod users;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hako_store::StoreError;
+
+use super::guard;
+use crate::WebError;
+use crate::session::User;
+
+/// `/settings`: the first section.
+pub(crate) async fn index(user: User) -> Result<Response, WebError> {
+    guard::admin(&user)?;
+    Ok(Redirect::to("/settings/users").into_response())
+}
+
+/// A refusal to show on the form (status, message); anything else stays an error page.
+pub(crate) fn refusal(e: StoreError) -> Result<(StatusCode, String), WebError> {
+    match e {
+        StoreError::Invalid { .. }
+        | StoreError::Domain { .. }
+        | StoreError::AlreadyExists { .. } => Ok((StatusCode::BAD_REQUEST, e.to_string())),
+        StoreError::NotAllowed { .. } => Ok((StatusCode::FORBIDDEN, e.to_string())),
+        other => Err(other.into()),
+    }
+}

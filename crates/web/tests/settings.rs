@@ -1,0 +1,557 @@
+//! The admin settings: every page and form is 404 for agents and supervisors (checked over a
+//! route table that must list every `/settings` route of the router), every post needs the
+//! CSRF token, and what each page does — labels, templates with a preview on a real ticket and
+//! the error line, users (add, change, deactivate; not oneself), inboxes from the config with
+//! a connection test through a fake tester.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::*;
+use hako_config::{Config, InboxConfig};
+use hako_domain::{Action, AgentId, Role};
+use hako_outbound::template::DEFAULTS;
+use hako_web::{AppState, ConnectionReport, ConnectionTester, Settings};
+use std::sync::Arc;
+
+/// (method, path, form fields); `{label}`, `{user}` are filled in.
+type Route = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const ROLE_TABLE: &[Route] = &[
+    ("GET", "/settings", &[]),
+    ("GET", "/settings/labels", &[]),
+    (
+        "POST",
+        "/settings/labels",
+        &[("name", "返品"), ("colour", "#16a34a")],
+    ),
+    (
+        "POST",
+        "/settings/labels/{label}",
+        &[("name", "請求書"), ("colour", "#dc2626")],
+    ),
+    ("GET", "/settings/templates", &[]),
+    ("GET", "/settings/templates/new?name=thanks", &[]),
+    ("GET", "/settings/templates/default-ja", &[]),
+    (
+        "POST",
+        "/settings/templates/default-ja",
+        &[("source", "{{ customer.name }} 様\nthanks"), ("do", "save")],
+    ),
+    (
+        "POST",
+        "/settings/templates/default-ja/preview",
+        &[("source", "{{ ticket.number }}")],
+    ),
+    ("GET", "/settings/users", &[]),
+    (
+        "POST",
+        "/settings/users",
+        &[
+            ("name", "新人"),
+            ("email", "new@example.test"),
+            ("role", "agent"),
+            ("password", "a long first password"),
+        ],
+    ),
+    ("GET", "/settings/users/{user}", &[]),
+    (
+        "POST",
+        "/settings/users/{user}",
+        &[("role", "supervisor"), ("active", "1"), ("can_send", "1")],
+    ),
+    ("POST", "/settings/users/{user}/active", &[("active", "0")]),
+    ("GET", "/settings/inboxes", &[]),
+    ("POST", "/settings/inboxes/support/test", &[]),
+];
+
+const CONFIG: &str = r#"
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Example support"
+signature = "サポート窓口"
+require_approval = true
+[inbox.imap]
+host = "imap.example.test"
+port = 993
+security = "tls"
+username = "support@example.test"
+password = "imap-secret-never-shown"
+[inbox.smtp]
+host = "smtp.example.test"
+port = 587
+security = "starttls"
+username = "support@example.test"
+password_command = "echo smtp-secret-never-shown"
+[[inbox]]
+name = "info"
+address = "info@example.test"
+display_name = "Example info"
+"#;
+
+fn inboxes() -> Vec<InboxConfig> {
+    Config::from_toml_str(CONFIG, "test.toml", Vec::<(String, String)>::new())
+        .unwrap()
+        .inbox
+}
+
+/// A tester that answers without a network: IMAP fine, SMTP refused.
+fn fake_tester() -> ConnectionTester {
+    Arc::new(|inbox: InboxConfig| {
+        Box::pin(async move {
+            ConnectionReport {
+                imap: Some(Ok(format!(
+                    "fake IMAP for {}: INBOX, 3 messages",
+                    inbox.name
+                ))),
+                smtp: Some(Err("535 5.7.8 fake: authentication failed".into())),
+            }
+        })
+    })
+}
+
+/// The usual app with the config's inboxes, the default templates and the fake tester.
+fn app() -> App {
+    let mut app = spawn_app();
+    app.store().seed_templates(&DEFAULTS).unwrap();
+    let settings = Settings {
+        timezone: chrono_tz::Asia::Tokyo,
+        inboxes: inboxes(),
+        ..Settings::default()
+    };
+    app.state = AppState::new(&app.db(), settings, None).unwrap();
+    app.state.set_connection_tester(fake_tester());
+    app
+}
+
+fn admin(app: &App) -> AgentId {
+    app.store().agent_by_email("admin@example.test").unwrap().id
+}
+
+/// Everything the settings can change, to compare before and after.
+fn snapshot(app: &App) -> String {
+    let s = app.store();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{}",
+        s.labels().unwrap(),
+        s.agents().unwrap(),
+        s.templates().unwrap(),
+        s.audit_log(1000).unwrap().len()
+    )
+}
+
+/// The table's paths for this app: the label 請求 (made by the fixture) and the user tanaka.
+fn filler(app: &App) -> impl Fn(&str) -> String {
+    let label = app.store().label_by_name("請求").unwrap().id.0.to_string();
+    let user = app.tanaka.0.to_string();
+    move |path: &str| path.replace("{label}", &label).replace("{user}", &user)
+}
+
+/// A route's path (`{x}` matches any one segment) against a table path (query ignored).
+fn matches(route: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap();
+    let (r, p): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), path.split('/').collect());
+    r.len() == p.len()
+        && r.iter()
+            .zip(&p)
+            .all(|(r, p)| r == p || (r.starts_with('{') && !p.is_empty()))
+}
+
+#[test]
+fn the_table_covers_every_settings_route() {
+    let source = include_str!("../src/lib.rs");
+    let mut checked = 0;
+    // One `.route(…)` call per chunk, however rustfmt wrapped it.
+    for call in source.split(".route(").skip(1) {
+        let route = call.split('"').nth(1).unwrap();
+        if !route.starts_with("/settings") {
+            continue;
+        }
+        let line = call.split("\n        .").next().unwrap();
+        for (call, method) in [("get(", "GET"), ("post(", "POST")] {
+            if !line.contains(call) {
+                continue;
+            }
+            checked += 1;
+            assert!(
+                ROLE_TABLE
+                    .iter()
+                    .any(|(m, p, _)| *m == method && matches(route, p)),
+                "{method} {route} is not in ROLE_TABLE"
+            );
+        }
+    }
+    assert!(checked >= 16, "read the routes from lib.rs: {checked}");
+}
+
+#[tokio::test]
+async fn agents_and_supervisors_get_404_for_every_settings_page_and_form() {
+    let app = app();
+    let before = snapshot(&app);
+    let fill = filler(&app);
+    for who in [app.sato, app.boss] {
+        let b = app.browser(who);
+        for (method, path, fields) in ROLE_TABLE {
+            let path = fill(path);
+            let r = if *method == "GET" {
+                app.get(&path, Some(&b)).await
+            } else {
+                app.post(&path, Some(&b), fields).await
+            };
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+            assert!(r.body.contains("page: not found"), "{method} {path}");
+            assert!(!r.body.contains("never-shown"));
+        }
+        // Nor are the settings in their navigation.
+        assert!(
+            !app.get("/", Some(&b))
+                .await
+                .body
+                .contains("href=\"/settings\"")
+        );
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed");
+}
+
+#[tokio::test]
+async fn admins_open_every_page_and_every_post_needs_the_csrf_token() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let before = snapshot(&app);
+    let fill = filler(&app);
+    for (method, path, fields) in ROLE_TABLE.iter().filter(|r| r.0 == "POST") {
+        let path = fill(path);
+        let r = app.post_raw(&path, Some(&b), fields, Some(ORIGIN)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}");
+        let mut with_wrong: Vec<(&str, &str)> = fields.to_vec();
+        let wrong = "0".repeat(64);
+        with_wrong.push(("_csrf", &wrong));
+        let r = app
+            .post_raw(&path, Some(&b), &with_wrong, Some(ORIGIN))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed without the token");
+    for (method, path, fields) in ROLE_TABLE {
+        let path = fill(path);
+        let r = if *method == "GET" {
+            app.get(&path, Some(&b)).await
+        } else {
+            app.post(&path, Some(&b), fields).await
+        };
+        assert!(
+            r.status == StatusCode::OK || r.status == StatusCode::SEE_OTHER,
+            "{method} {path}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    assert!(
+        app.get("/", Some(&b))
+            .await
+            .body
+            .contains("href=\"/settings\"")
+    );
+}
+
+#[tokio::test]
+async fn labels_are_added_renamed_and_recoloured() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let r = app
+        .post(
+            "/settings/labels",
+            Some(&b),
+            &[("name", "返品"), ("colour", "#16A34A")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let l = app.store().label_by_name("返品").unwrap();
+    assert_eq!(l.colour.as_str(), "#16a34a");
+    let r = app
+        .post(
+            &format!("/settings/labels/{}", l.id.0),
+            Some(&b),
+            &[("name", "返品・交換"), ("colour", "#dc2626")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let l = app.store().label_by_name("返品・交換").unwrap();
+    assert_eq!(l.colour.as_str(), "#dc2626");
+    let e = &app.store().audit_log(1).unwrap()[0].event;
+    assert_eq!(e.action, Action::LabelUpdated);
+    // A taken name is refused on the page, saying so.
+    let r = app
+        .post(
+            &format!("/settings/labels/{}", l.id.0),
+            Some(&b),
+            &[("name", "請求"), ("colour", "#dc2626")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("label 請求: already exists"), "{}", r.body);
+    let page = app.get_lang("/settings/labels", Some(&b), Some("ja")).await;
+    assert!(page.body.contains("返品・交換") && page.body.contains("ラベル"));
+}
+
+#[tokio::test]
+async fn a_template_with_an_error_shows_its_line_and_is_not_saved() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let stored = app.store().template("default-ja").unwrap();
+    // The editor previews the stored template with the newest ticket.
+    let r = app
+        .get("/settings/templates/default-ja?ticket=1001", Some(&b))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("山田太郎"),
+        "the ticket's customer: {}",
+        r.body
+    );
+    let events = app.store().audit_log(1000).unwrap().len();
+    let broken = "{{ customer.name }} 様\n\n{{ customer.nmae }}\n";
+    let r = app
+        .post(
+            "/settings/templates/default-ja",
+            Some(&b),
+            &[("source", broken), ("ticket", "1001"), ("do", "save")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Line 3"), "{}", r.body);
+    assert!(r.body.contains("customer.nmae") || r.body.contains("undefined"));
+    assert!(r.body.contains("Not saved"));
+    assert!(r.body.contains("{{ customer.nmae }}"), "the edit is kept");
+    assert_eq!(app.store().template("default-ja").unwrap(), stored);
+    assert_eq!(app.store().audit_log(1000).unwrap().len(), events);
+    // A syntax error too.
+    let r = app
+        .post(
+            "/settings/templates/default-ja",
+            Some(&b),
+            &[("source", "ok\n{% if %}\n"), ("do", "save")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Line 2"), "{}", r.body);
+    // The live preview says the same as JSON.
+    let r = app
+        .post(
+            "/settings/templates/default-ja/preview",
+            Some(&b),
+            &[("source", broken), ("ticket", "1001")],
+        )
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(json["line"], 3, "{json}");
+    // Preview without saving; then save a good one.
+    let good = "{{ customer.name }} 様\r\n\r\n#{{ ticket.number }} {{ body }}\r\n";
+    let r = app
+        .post(
+            "/settings/templates/default-ja",
+            Some(&b),
+            &[
+                ("source", good),
+                ("ticket", "1001"),
+                ("body", "確認しました"),
+                ("do", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("山田太郎 様") && r.body.contains("#1001 確認しました"));
+    assert_eq!(app.store().template("default-ja").unwrap(), stored);
+    let r = app
+        .post(
+            "/settings/templates/default-ja",
+            Some(&b),
+            &[("source", good), ("ticket", "1001"), ("do", "save")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.store().template("default-ja").unwrap().body,
+        "{{ customer.name }} 様\n\n#{{ ticket.number }} {{ body }}\n",
+        "saved with LF line ends"
+    );
+    assert_eq!(
+        app.store().audit_log(1).unwrap()[0].event.action,
+        Action::TemplateSaved
+    );
+    // A new template, by name.
+    let r = app
+        .get("/settings/templates/new?name=thanks-ja", Some(&b))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header(header::LOCATION), "/settings/templates/thanks-ja");
+    let r = app
+        .get("/settings/templates/new?name=..%2Fx", Some(&b))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn users_are_added_changed_and_deactivated_but_not_oneself() {
+    let app = app();
+    let me = admin(&app);
+    let b = app.browser(me);
+    let r = app
+        .post(
+            "/settings/users",
+            Some(&b),
+            &[
+                ("name", "鈴木"),
+                ("email", "suzuki@example.test"),
+                ("role", "agent"),
+                ("inbox", &app.support.0.to_string()),
+                ("inbox", &app.info.0.to_string()),
+                ("password", "a long first password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let suzuki = app.store().agent_by_email("suzuki@example.test").unwrap();
+    assert_eq!(suzuki.inboxes, vec![app.support, app.info]);
+    assert!(!suzuki.can_send, "the box was not ticked");
+    assert!(app.store().password_hash(suzuki.id).unwrap().is_some());
+    // Too short a password: refused on the page.
+    let r = app
+        .post(
+            "/settings/users",
+            Some(&b),
+            &[
+                ("name", "x"),
+                ("email", "x@example.test"),
+                ("role", "agent"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("at least 10 characters"));
+    // Change tanaka: supervisor, support only, cannot send.
+    let r = app
+        .post(
+            &format!("/settings/users/{}", app.tanaka.0),
+            Some(&b),
+            &[
+                ("role", "supervisor"),
+                ("inbox", &app.support.0.to_string()),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let t = app.store().agent(app.tanaka).unwrap();
+    assert_eq!(
+        (t.role, t.inboxes.clone(), t.can_send),
+        (Role::Supervisor, vec![app.support], false)
+    );
+    // Deactivate: the audit says so, and tanaka's open session stops working.
+    let tanaka = app.browser(app.tanaka);
+    assert_eq!(app.get("/", Some(&tanaka)).await.status, StatusCode::OK);
+    let r = app
+        .post(
+            &format!("/settings/users/{}/active", app.tanaka.0),
+            Some(&b),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!app.store().agent(app.tanaka).unwrap().active);
+    let e = &app.store().audit_log(1).unwrap()[0].event;
+    assert_eq!(e.action, Action::UserUpdated);
+    assert!(e.after.as_deref().unwrap().contains("deactivated"));
+    let r = app.get("/", Some(&tanaka)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "signed out");
+    let list = app.get("/settings/users", Some(&b)).await;
+    assert!(list.body.contains("Reactivate"));
+    let r = app
+        .post(
+            &format!("/settings/users/{}/active", app.tanaka.0),
+            Some(&b),
+            &[("active", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.store().agent(app.tanaka).unwrap().active);
+    // Not oneself: neither deactivated nor demoted, and the page says why.
+    let events = app.store().audit_log(1000).unwrap().len();
+    let r = app
+        .post(
+            &format!("/settings/users/{}/active", me.0),
+            Some(&b),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("cannot deactivate yourself"), "{}", r.body);
+    let r = app
+        .post(
+            &format!("/settings/users/{}", me.0),
+            Some(&b),
+            &[("role", "supervisor"), ("active", "1"), ("can_send", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("admin role from yourself"), "{}", r.body);
+    let a = app.store().agent(me).unwrap();
+    assert!(a.active && a.role == Role::Admin);
+    assert_eq!(app.store().audit_log(1000).unwrap().len(), events);
+    // The own row offers no deactivate button.
+    let list = app.get("/settings/users", Some(&b)).await;
+    assert!(
+        !list
+            .body
+            .contains(&format!("/settings/users/{}/active", me.0))
+    );
+}
+
+#[tokio::test]
+async fn inboxes_show_the_config_without_passwords_and_test_the_connection() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let r = app.get("/settings/inboxes", Some(&b)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for shown in [
+        "support@example.test",
+        "サポート窓口",
+        "imap.example.test:993 (tls)",
+        "smtp.example.test:587 (starttls)",
+        "HAKO_INBOX__SUPPORT__IMAP__HOST",
+        "from password_command",
+        "Test the connection",
+    ] {
+        assert!(r.body.contains(shown), "{shown}");
+    }
+    assert!(!r.body.contains("never-shown"), "no password, no command");
+    let r = app
+        .post("/settings/inboxes/support/test", Some(&b), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("fake IMAP for support: INBOX, 3 messages"));
+    assert!(r.body.contains("535 5.7.8 fake: authentication failed"));
+    // An inbox not in the config: 404.
+    let r = app.post("/settings/inboxes/nope/test", Some(&b), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Without a tester (not under hako serve) the page says so.
+    let mut plain = spawn_app();
+    plain.state = AppState::new(
+        &plain.db(),
+        Settings {
+            inboxes: inboxes(),
+            ..Settings::default()
+        },
+        None,
+    )
+    .unwrap();
+    let admin_b = plain.browser(admin(&plain));
+    let r = plain.get("/settings/inboxes", Some(&admin_b)).await;
+    assert!(r.body.contains("runs only in hako serve"));
+}
