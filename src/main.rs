@@ -4,6 +4,7 @@
 
 mod bench;
 mod cmd;
+mod connection_test;
 mod context;
 mod indexer;
 mod output;

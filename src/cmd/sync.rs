@@ -103,6 +103,7 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
     // Opened before the workers start: it creates the search index folder on a first run,
     // before the indexer task opens it for writing.
     let web = hako_web::AppState::open(&config).context("web UI")?;
+    web.set_connection_tester(crate::connection_test::tester());
     let listen = config.web.listen;
     log(format!(
         "hako serve: {} IMAP folder(s); Ctrl-C to stop",

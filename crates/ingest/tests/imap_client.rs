@@ -464,3 +464,30 @@ async fn idle_times_out_or_is_interrupted_and_stays_usable() {
     client.logout().await.unwrap();
     delete_folder(&mut raw, &folder).await;
 }
+
+/// The settings page's connection test: the server's answer when it works, the login error
+/// when it does not; nothing is fetched or changed.
+#[tokio::test]
+async fn the_connection_check_answers_or_names_the_error() {
+    let token = unique_token();
+    let mut raw = raw_session().await;
+    let folder = folder_with_mail(&mut raw, &token, 2).await;
+    let ok = imap::check(&plain(&format!("folders = [{folder:?}]")))
+        .await
+        .unwrap();
+    assert!(ok.contains(&format!("{folder}: 2 messages")), "{ok}");
+    assert!(ok.contains(USER), "{ok}");
+    let tls = config(
+        USER,
+        mail_servers().imaps_port,
+        "tls",
+        &format!("{}\nfolders = [{folder:?}]", ca_file()),
+    );
+    assert!(imap::check(&tls).await.unwrap().contains("2 messages"));
+    let mut wrong = plain("");
+    wrong.password = Some(hako_config::Secret::new("not-the-password"));
+    let e = imap::check(&wrong).await.unwrap_err();
+    assert!(e.contains("cannot log in") && e.contains(USER), "{e}");
+    assert_eq!(seen_flags(&folder, &[1, 2]).await, [(1, false), (2, false)]);
+    delete_folder(&mut raw, &folder).await;
+}

@@ -25,6 +25,8 @@ pub struct Transport {
     inner: AsyncSmtpTransport<Tokio1Executor>,
     /// `inbox host:port`, for error messages.
     label: String,
+    /// Logs in (a username is configured).
+    authenticates: bool,
 }
 
 impl Transport {
@@ -65,7 +67,23 @@ impl Transport {
         Ok(Transport {
             inner: builder.build(),
             label,
+            authenticates: cfg.username.is_some(),
         })
+    }
+
+    /// Connects, greets (EHLO), starts TLS and logs in as configured, and checks the
+    /// connection with NOOP — without sending anything. For the settings page's connection
+    /// test: `Ok` says what was done, `Err` carries the server's answer or the error.
+    pub async fn test(&self) -> Result<String, String> {
+        match self.inner.test_connection().await {
+            Ok(true) => Ok(format!(
+                "{}: connected, EHLO{} accepted, NOOP answered",
+                self.label,
+                if self.authenticates { " and AUTH" } else { "" }
+            )),
+            Ok(false) => Err(format!("{}: connected, but NOOP got no answer", self.label)),
+            Err(e) => Err(format!("{}: {e}", self.label)),
+        }
     }
 
     /// Sends the raw message to `recipients` with `from` as the envelope sender.

@@ -93,7 +93,9 @@
       if (left <= -3) { clearInterval(t); window.location.reload(); }
     }, 1000);
   });
-// 4. A page marked data-autorefresh="N" (the supervisor board) reloads every N seconds,
+})();
+
+// 5. A page marked data-autorefresh="N" (the supervisor board) reloads every N seconds,
 //    unless a form on it was touched (a reassignment being chosen) or the tab is hidden.
 (function () {
   "use strict";
@@ -107,7 +109,8 @@
     if (!touched && !document.hidden) { window.location.reload(); }
   }, seconds * 1000);
 })();
-// 5. The template editor (settings): a live preview of the source being typed, rendered by
+
+// 6. The template editor (settings): a live preview of the source being typed, rendered by
 //    the server with the chosen ticket's data; errors show with their line.
 (function () {
   "use strict";

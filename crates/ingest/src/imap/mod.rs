@@ -27,6 +27,7 @@ mod actions;
 mod append;
 mod auth;
 mod backoff;
+mod check;
 mod client;
 mod command;
 mod connect;
@@ -38,6 +39,7 @@ mod tls;
 mod wire;
 
 pub use backoff::{MAX_BACKOFF, backoff};
+pub use check::check;
 pub use client::{Client, MailboxInfo};
 pub use connect::connect;
 pub use error::{ErrorKind, ImapError, Location};

@@ -86,7 +86,7 @@ pub(crate) fn svg(report: &LabelReport, colours: &[String], w: &Words<'_>) -> St
     let legend_items = report.labels.len() + 1;
     let legend_per_row = 5;
     let legend_rows = legend_items.div_ceil(legend_per_row);
-    let height = base + 28.0 + legend_rows as f64 * LEGEND_ROW + 6.0;
+    let height = base + 36.0 + legend_rows as f64 * LEGEND_ROW + 6.0;
 
     let mut out = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="chart-title"><title id="chart-title">{}</title>"##,
@@ -149,7 +149,7 @@ pub(crate) fn svg(report: &LabelReport, colours: &[String], w: &Words<'_>) -> St
     let col = (WIDTH - LEFT) / legend_per_row as f64;
     for (k, (colour, name)) in names.enumerate() {
         let x = LEFT + col * (k % legend_per_row) as f64;
-        let y = base + 30.0 + LEGEND_ROW * (k / legend_per_row) as f64;
+        let y = base + 46.0 + LEGEND_ROW * (k / legend_per_row) as f64;
         out.push_str(&format!(
             r##"<rect x="{x:.1}" y="{:.1}" width="12" height="12" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#1f2328">{}</text>"##,
             y - 10.0,
