@@ -38,7 +38,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::settings::{inboxes, labels, templates, users};
+use routes::settings::{assignment, inboxes, labels, rule_form, rules, templates, users};
 use routes::{
     actions, attachments, board, history, inbox, login, me, reply, report, settings, ticket,
 };
@@ -101,6 +101,18 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/users", get(users::list).post(users::add))
         .route("/settings/users/{id}", get(users::edit).post(users::update))
         .route("/settings/users/{id}/active", post(users::active))
+        .route("/settings/users/{id}/away", post(users::away))
+        .route("/settings/rules", get(rules::list).post(rule_form::create))
+        .route("/settings/rules/new", get(rule_form::new))
+        .route(
+            "/settings/rules/{id}",
+            get(rule_form::edit).post(rule_form::update),
+        )
+        .route("/settings/rules/{id}/move", post(rules::move_to))
+        .route("/settings/rules/{id}/enabled", post(rules::enabled))
+        .route("/settings/rules/{id}/delete", post(rules::delete))
+        .route("/settings/assignment", get(assignment::list))
+        .route("/settings/assignment/{name}", post(assignment::save))
         .route("/settings/inboxes", get(inboxes::list))
         .route("/settings/inboxes/{name}/test", post(inboxes::test))
         .route("/me", get(me::show).post(me::save))

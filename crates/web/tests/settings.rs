@@ -9,7 +9,8 @@ mod common;
 use axum::http::{StatusCode, header};
 use common::*;
 use hako_config::{Config, InboxConfig};
-use hako_domain::{Action, AgentId, Role};
+use hako_domain::rules::{Condition, Field, Rule, RuleAction};
+use hako_domain::{Action, Actor, AgentId, Role, StatusKind};
 use hako_outbound::template::DEFAULTS;
 use hako_web::{AppState, ConnectionReport, ConnectionTester, Settings};
 use std::sync::Arc;
@@ -64,7 +65,45 @@ const ROLE_TABLE: &[Route] = &[
         "/settings/users/{user}",
         &[("role", "supervisor"), ("active", "1"), ("can_send", "1")],
     ),
+    ("POST", "/settings/users/{user}/away", &[("away", "1")]),
     ("POST", "/settings/users/{user}/active", &[("active", "0")]),
+    ("GET", "/settings/rules", &[]),
+    ("GET", "/settings/rules/new", &[]),
+    (
+        "POST",
+        "/settings/rules",
+        &[
+            ("name", "VIP"),
+            ("if_domain", "secret.test"),
+            ("status", "pending"),
+            ("enabled", "1"),
+            ("do", "save"),
+        ],
+    ),
+    ("GET", "/settings/rules/{rule}", &[]),
+    (
+        "POST",
+        "/settings/rules/{rule}",
+        &[
+            ("name", "請求書"),
+            ("if_subject", "請求書\ninvoice"),
+            ("status", "closed"),
+            ("do", "save"),
+        ],
+    ),
+    ("POST", "/settings/rules/{rule}/move", &[("to", "1")]),
+    (
+        "POST",
+        "/settings/rules/{rule}/enabled",
+        &[("enabled", "0")],
+    ),
+    ("POST", "/settings/rules/{rule}/delete", &[]),
+    ("GET", "/settings/assignment", &[]),
+    (
+        "POST",
+        "/settings/assignment/support",
+        &[("strategy", "round-robin"), ("cap", "3")],
+    ),
     ("GET", "/settings/inboxes", &[]),
     ("POST", "/settings/inboxes/support/test", &[]),
 ];
@@ -119,6 +158,17 @@ fn fake_tester() -> ConnectionTester {
 fn app() -> App {
     let mut app = spawn_app();
     app.store().seed_templates(&DEFAULTS).unwrap();
+    let rule = Rule {
+        id: None,
+        name: "請求".into(),
+        enabled: true,
+        conditions: vec![Condition {
+            field: Field::Subject,
+            values: vec!["請求".into()],
+        }],
+        actions: vec![RuleAction::SetStatus(StatusKind::Pending)],
+    };
+    app.store().add_rule(Actor::System, &rule, None).unwrap();
     let settings = Settings {
         timezone: chrono_tz::Asia::Tokyo,
         inboxes: inboxes(),
@@ -137,19 +187,27 @@ fn admin(app: &App) -> AgentId {
 fn snapshot(app: &App) -> String {
     let s = app.store();
     format!(
-        "{:?}\n{:?}\n{:?}\n{}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
         s.labels().unwrap(),
         s.agents().unwrap(),
         s.templates().unwrap(),
+        s.rules().unwrap(),
+        s.assignment(app.support).unwrap(),
         s.audit_log(1000).unwrap().len()
     )
 }
 
-/// The table's paths for this app: the label 請求 (made by the fixture) and the user tanaka.
+/// The table's paths for this app: the label 請求 (made by the fixture), the user tanaka and
+/// the rule `app()` adds.
 fn filler(app: &App) -> impl Fn(&str) -> String {
     let label = app.store().label_by_name("請求").unwrap().id.0.to_string();
     let user = app.tanaka.0.to_string();
-    move |path: &str| path.replace("{label}", &label).replace("{user}", &user)
+    let rule = app.store().rules().unwrap()[0].id().0.to_string();
+    move |path: &str| {
+        path.replace("{label}", &label)
+            .replace("{user}", &user)
+            .replace("{rule}", &rule)
+    }
 }
 
 /// A route's path (`{x}` matches any one segment) against a table path (query ignored).
@@ -186,7 +244,7 @@ fn the_table_covers_every_settings_route() {
             );
         }
     }
-    assert!(checked >= 16, "read the routes from lib.rs: {checked}");
+    assert!(checked >= 27, "read the routes from lib.rs: {checked}");
 }
 
 #[tokio::test]
@@ -554,4 +612,163 @@ async fn inboxes_show_the_config_without_passwords_and_test_the_connection() {
     let admin_b = plain.browser(admin(&plain));
     let r = plain.get("/settings/inboxes", Some(&admin_b)).await;
     assert!(r.body.contains("runs only in hako serve"));
+}
+
+#[tokio::test]
+async fn rules_are_tested_before_saving_then_saved_ordered_disabled_and_deleted() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let bill = app.store().label_by_name("請求").unwrap().id.0.to_string();
+    let sato = app.sato.0.to_string();
+    let form = |extra: &[(&'static str, &'static str)]| -> Vec<(String, String)> {
+        let mut f = vec![
+            ("name".to_string(), "請求書は佐藤さん".to_string()),
+            ("if_subject".into(), "請求書\ninvoice".into()),
+            ("if_domain".into(), "customer.test".into()),
+            ("label".into(), bill.clone()),
+            ("assign".into(), sato.clone()),
+            ("enabled".into(), "1".into()),
+        ];
+        f.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        f
+    };
+    let post = |path: &'static str, f: Vec<(String, String)>| {
+        let (app, b) = (&app, b.clone());
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(path, Some(&b), &f).await
+        }
+    };
+    // Test against #1001 (請求書の件 from taro@customer.test): it matches; nothing is saved.
+    let r = post(
+        "/settings/rules",
+        form(&[("ticket", "1001"), ("do", "test")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("matches"), "{}", r.body);
+    assert!(r.body.contains("label 請求") && r.body.contains("assign sato@example.test"));
+    assert!(
+        r.body.contains("matched <strong>請求書</strong>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("請求書\ninvoice"),
+        "the form keeps what was typed"
+    );
+    assert_eq!(app.store().rules().unwrap().len(), 1, "nothing saved");
+    // …and #1003 (another sender's domain) does not match.
+    let r = post(
+        "/settings/rules",
+        form(&[("ticket", "1003"), ("do", "test")]),
+    )
+    .await;
+    assert!(r.body.contains("does not match"), "{}", r.body);
+    // A rule without a condition is refused, saying why.
+    let r = post(
+        "/settings/rules",
+        vec![
+            ("name".into(), "nothing".into()),
+            ("status".into(), "spam".into()),
+            ("do".into(), "save".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("needs at least one condition"),
+        "{}",
+        r.body
+    );
+    // Saved: last in the list; then moved to the top, disabled, deleted — each audited.
+    let r = post("/settings/rules", form(&[("do", "save")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rules = app.store().rules().unwrap();
+    assert_eq!(rules.len(), 2);
+    let new = &rules[1];
+    assert_eq!(new.rule.name, "請求書は佐藤さん");
+    assert_eq!(new.rule.conditions.len(), 2);
+    assert_eq!(new.position, 2);
+    let id = new.id().0;
+    let list = app.get("/settings/rules", Some(&b)).await;
+    assert!(list.body.contains("請求書 &#x2f; invoice"), "{}", list.body);
+    let r = app
+        .post(
+            &format!("/settings/rules/{id}/move"),
+            Some(&b),
+            &[("to", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store().rules().unwrap()[0].id().0, id);
+    let r = app
+        .post(
+            &format!("/settings/rules/{id}/enabled"),
+            Some(&b),
+            &[("enabled", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!app.store().rules().unwrap()[0].rule.enabled);
+    let r = app
+        .post(&format!("/settings/rules/{id}/delete"), Some(&b), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store().rules().unwrap().len(), 1);
+    assert_eq!(
+        app.store().audit_log(1).unwrap()[0].event.action,
+        Action::RuleDeleted
+    );
+}
+
+#[tokio::test]
+async fn each_inbox_gets_a_strategy_and_a_cap() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let r = app.get("/settings/assignment", Some(&b)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("sato@example.test"),
+        "sato takes part in support"
+    );
+    let r = app
+        .post(
+            "/settings/assignment/support",
+            Some(&b),
+            &[("strategy", "least-loaded"), ("cap", "5")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = app.store().assignment(app.support).unwrap();
+    assert_eq!((a.strategy.as_str(), a.cap), ("least-loaded", Some(5)));
+    let r = app
+        .post(
+            "/settings/assignment/support",
+            Some(&b),
+            &[("strategy", "manual"), ("cap", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store().assignment(app.support).unwrap().cap, None);
+    let r = app
+        .post(
+            "/settings/assignment/support",
+            Some(&b),
+            &[("strategy", "manual"), ("cap", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Marked away, sato no longer takes part.
+    let r = app
+        .post(
+            &format!("/settings/users/{}/away", app.sato.0),
+            Some(&b),
+            &[("away", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.store().agent(app.sato).unwrap().away);
+    let r = app.get("/settings/assignment", Some(&b)).await;
+    assert!(!r.body.contains("sato@example.test"), "{}", r.body);
 }

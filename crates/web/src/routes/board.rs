@@ -104,9 +104,13 @@ fn view(s: &mut Store, lang: Lang, hours: u32) -> Result<Value, WebError> {
         .agent_load()?
         .into_iter()
         .map(|l| {
+            let away = agents
+                .iter()
+                .any(|a| a.email.as_str() == l.agent && a.away);
             context! {
                 name => l.name.clone(),
                 email => l.agent.clone(),
+                away,
                 colour => l.colour.clone(),
                 open => l.open,
                 pending => l.pending,

@@ -1,10 +1,14 @@
 //! The admin settings (`/settings/…`, admins only; everyone else gets the 404 of a page that
-//! does not exist): labels, reply templates, users, and the inboxes of the config file with a
-//! connection test. Every change is a CSRF-checked post that the store records in the audit
+//! does not exist): users, labels, reply templates, rules for new mail, automatic assignment
+//! per inbox, and the inboxes of the config file with a connection test. (Approval is set per
+//! inbox in the config, `require_approval`, and per user, "may send without approval".) Every change is a CSRF-checked post that the store records in the audit
 //! log; a refused change draws its page again with the reason.
 
+pub(crate) mod assignment;
 pub(crate) mod inboxes;
 pub(crate) mod labels;
+pub(crate) mod rule_form;
+pub(crate) mod rules;
 pub(crate) mod templates;
 pub(crate) mod users;
 

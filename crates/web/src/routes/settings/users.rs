@@ -52,7 +52,8 @@ async fn render_list(
                     context! {
                         id => a.id.0, name => a.name, email => a.email.as_str(),
                         role => a.role.as_str(), colour => a.colour.as_str(), inboxes => names,
-                        active => a.active, can_send => a.can_send, me => a.id == me,
+                        active => a.active, can_send => a.can_send, away => a.away,
+                        me => a.id == me,
                     }
                 })
                 .collect();
@@ -233,4 +234,19 @@ pub(crate) async fn active(
         Ok(AgentUpdate { active, ..now })
     };
     apply(state, form, AgentId(id), build, Back::List).await
+}
+
+/// The list's away / back button: automatic assignment passes an away user by.
+pub(crate) async fn away(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: PostForm,
+) -> Result<Response, WebError> {
+    guard::admin(&form.user)?;
+    let away = form.require("away")? == "1";
+    let actor = form.user.actor();
+    state
+        .db(move |s| Ok(s.set_away(actor, AgentId(id), away).map(|_| ())?))
+        .await?;
+    Ok(Redirect::to("/settings/users").into_response())
 }
