@@ -1,10 +1,13 @@
 //! The visibility rule: an agent of inbox A gets 404 for every page, action, attachment, raw
 //! message and count of inbox B — exactly as for a ticket that does not exist — and nothing
-//! changes; supervisors see and change both. The route table is checked against the router's
-//! source, so a new ticket route cannot be left out of this test.
+//! changes; supervisors see and change both. The admin settings (`admin_app::ROLE_TABLE`) are
+//! 404 for agents and supervisors alike. Both tables are checked against the router's source,
+//! so a new ticket or settings route cannot be left out of this test.
 
+mod admin_app;
 mod common;
 
+use admin_app::{ROLE_TABLE, filler, matches, snapshot};
 use axum::http::StatusCode;
 use common::*;
 use hako_domain::TicketNumber;
@@ -256,4 +259,78 @@ async fn supervisors_see_and_change_both_inboxes_and_every_action_is_audited() {
         assert!(after > events, "{path} wrote no audit event");
     }
     assert!(app.store().ticket(t.n).unwrap().merged_into.is_some());
+}
+
+#[test]
+fn the_role_table_covers_every_settings_route() {
+    let source = include_str!("../src/lib.rs");
+    let mut checked = 0;
+    // One `.route(…)` call per chunk, however rustfmt wrapped it.
+    for call in source.split(".route(").skip(1) {
+        let route = call.split('"').nth(1).unwrap();
+        if !route.starts_with("/settings") {
+            continue;
+        }
+        let line = call.split("\n        .").next().unwrap();
+        for (call, method) in [("get(", "GET"), ("post(", "POST")] {
+            if !line.contains(call) {
+                continue;
+            }
+            checked += 1;
+            assert!(
+                ROLE_TABLE
+                    .iter()
+                    .any(|(m, p, _)| *m == method && matches(route, p)),
+                "{method} {route} is not in ROLE_TABLE"
+            );
+        }
+    }
+    assert!(checked >= 27, "read the routes from lib.rs: {checked}");
+}
+
+#[tokio::test]
+async fn agents_and_supervisors_get_404_for_every_settings_page_and_form() {
+    let app = admin_app::app();
+    let before = snapshot(&app);
+    let fill = filler(&app);
+    for who in [app.sato, app.boss] {
+        let b = app.browser(who);
+        for (method, path, fields) in ROLE_TABLE {
+            let path = fill(path);
+            let r = if *method == "GET" {
+                app.get(&path, Some(&b)).await
+            } else {
+                app.post(&path, Some(&b), fields).await
+            };
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+            assert!(r.body.contains("page: not found"), "{method} {path}");
+            assert!(!r.body.contains("never-shown"));
+        }
+        // Nor are the settings in their navigation.
+        assert!(
+            !app.get("/", Some(&b))
+                .await
+                .body
+                .contains("href=\"/settings\"")
+        );
+    }
+    assert_eq!(snapshot(&app), before, "nothing changed");
+}
+
+#[test]
+fn the_table_covers_the_board_and_the_reports() {
+    let source = include_str!("../src/lib.rs");
+    let mut checked = 0;
+    for call in source.split(".route(").skip(1) {
+        let route = call.split('"').nth(1).unwrap();
+        if !(route.starts_with("/board") || route.starts_with("/reports")) {
+            continue;
+        }
+        checked += 1;
+        assert!(
+            TABLE.iter().any(|(_, p, _)| matches(route, p)),
+            "{route} is not in the table"
+        );
+    }
+    assert!(checked >= 4, "{checked}");
 }

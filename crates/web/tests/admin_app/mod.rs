@@ -1,6 +1,7 @@
 //! The admin settings tests' app: the usual fixture plus inboxes from a config (one with
 //! passwords that must never show), the default reply templates, a rule, and a fake
-//! connection tester.
+//! connection tester; and the admin-only route table (`ROLE_TABLE`) that the permission
+//! matrix (permissions.rs) and the settings tests walk.
 
 #![allow(dead_code)]
 
@@ -85,4 +86,134 @@ pub fn app() -> App {
 
 pub fn admin(app: &App) -> AgentId {
     app.store().agent_by_email("admin@example.test").unwrap().id
+}
+
+/// (method, path, form fields); `{label}`, `{user}`, `{rule}` are filled in.
+pub type Route = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+pub const ROLE_TABLE: &[Route] = &[
+    ("GET", "/settings", &[]),
+    ("GET", "/settings/labels", &[]),
+    (
+        "POST",
+        "/settings/labels",
+        &[("name", "返品"), ("colour", "#16a34a")],
+    ),
+    (
+        "POST",
+        "/settings/labels/{label}",
+        &[("name", "請求書"), ("colour", "#dc2626")],
+    ),
+    ("GET", "/settings/templates", &[]),
+    ("GET", "/settings/templates/new?name=thanks", &[]),
+    ("GET", "/settings/templates/default-ja", &[]),
+    (
+        "POST",
+        "/settings/templates/default-ja",
+        &[("source", "{{ customer.name }} 様\nthanks"), ("do", "save")],
+    ),
+    (
+        "POST",
+        "/settings/templates/default-ja/preview",
+        &[("source", "{{ ticket.number }}")],
+    ),
+    ("GET", "/settings/users", &[]),
+    (
+        "POST",
+        "/settings/users",
+        &[
+            ("name", "新人"),
+            ("email", "new@example.test"),
+            ("role", "agent"),
+            ("password", "a long first password"),
+        ],
+    ),
+    ("GET", "/settings/users/{user}", &[]),
+    (
+        "POST",
+        "/settings/users/{user}",
+        &[("role", "supervisor"), ("active", "1"), ("can_send", "1")],
+    ),
+    ("POST", "/settings/users/{user}/away", &[("away", "1")]),
+    ("POST", "/settings/users/{user}/active", &[("active", "0")]),
+    ("GET", "/settings/rules", &[]),
+    ("GET", "/settings/rules/new", &[]),
+    (
+        "POST",
+        "/settings/rules",
+        &[
+            ("name", "VIP"),
+            ("if_domain", "secret.test"),
+            ("status", "pending"),
+            ("enabled", "1"),
+            ("do", "save"),
+        ],
+    ),
+    ("GET", "/settings/rules/{rule}", &[]),
+    (
+        "POST",
+        "/settings/rules/{rule}",
+        &[
+            ("name", "請求書"),
+            ("if_subject", "請求書\ninvoice"),
+            ("status", "closed"),
+            ("do", "save"),
+        ],
+    ),
+    ("POST", "/settings/rules/{rule}/move", &[("to", "1")]),
+    (
+        "POST",
+        "/settings/rules/{rule}/enabled",
+        &[("enabled", "0")],
+    ),
+    ("POST", "/settings/rules/{rule}/delete", &[]),
+    ("GET", "/settings/assignment", &[]),
+    (
+        "POST",
+        "/settings/assignment/support",
+        &[("strategy", "round-robin"), ("cap", "3")],
+    ),
+    ("GET", "/settings/inboxes", &[]),
+    ("POST", "/settings/inboxes/support/test", &[]),
+];
+
+/// Everything the settings can change, to compare before and after.
+pub fn snapshot(app: &App) -> String {
+    let s = app.store();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        s.labels().unwrap(),
+        s.agents().unwrap(),
+        s.templates().unwrap(),
+        s.rules().unwrap(),
+        s.assignment(app.support).unwrap(),
+        s.audit_log(1000).unwrap().len()
+    )
+}
+
+/// The table's paths for this app: the label 請求 (made by the fixture), the user tanaka and
+/// the rule `app()` adds.
+pub fn filler(app: &App) -> impl Fn(&str) -> String {
+    let label = app.store().label_by_name("請求").unwrap().id.0.to_string();
+    let user = app.tanaka.0.to_string();
+    let rule = app.store().rules().unwrap()[0].id().0.to_string();
+    move |path: &str| {
+        path.replace("{label}", &label)
+            .replace("{user}", &user)
+            .replace("{rule}", &rule)
+    }
+}
+
+/// A route's path (`{x}` matches any one segment) against a table path (query ignored).
+pub fn matches(route: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap();
+    let (r, p): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), path.split('/').collect());
+    r.len() == p.len()
+        && r.iter()
+            .zip(&p)
+            .all(|(r, p)| r == p || (r.starts_with('{') && !p.is_empty()))
 }
