@@ -7,6 +7,7 @@
 //! in `<target>/browser-failures/` and prints their paths; `hako serve`'s log is printed too.
 //! Needs `scripts/browser install` and `scripts/mail-servers start` (`scripts/test` does both).
 
+mod board;
 #[path = "../common/mod.rs"]
 mod common;
 mod setup;

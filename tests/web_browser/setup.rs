@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-const SATO: &str = "sato@example.test";
+pub const SATO: &str = "sato@example.test";
 const SATO_PASSWORD: &str = "sato-password-1";
 
 /// A fresh data folder and config: support@ reading a fresh IMAP folder, replies through the
@@ -198,18 +198,23 @@ pub fn text_has(b: &Browser, css: &str, want: &str) -> String {
 }
 
 pub fn sign_in(b: &Browser, serve: &Serve) {
+    sign_in_as(b, serve, SATO, SATO_PASSWORD, "佐藤");
+}
+
+/// Signs in as `email` and waits for the page header to show `name`.
+pub fn sign_in_as(b: &Browser, serve: &Serve, email: &str, password: &str, name: &str) {
     b.goto(&serve.at("/login")).unwrap();
     b.find("input[name=email]")
         .unwrap()
-        .send_keys(SATO)
+        .send_keys(email)
         .unwrap();
     b.find("input[name=password]")
         .unwrap()
-        .send_keys(SATO_PASSWORD)
+        .send_keys(password)
         .unwrap();
     b.find("form[action='/login'] button")
         .unwrap()
         .click()
         .unwrap();
-    text_has(b, "header.top .who", "佐藤");
+    text_has(b, "header.top .who", name);
 }
