@@ -12,34 +12,7 @@ use std::time::Duration;
 
 /// support@ with IMAP (a fresh folder, so only this test's mail) and SMTP to the local MTA.
 fn hako(folder: &str) -> Hako {
-    let s = mail_servers();
-    Hako::init_with(&format!(
-        r#"
-data_dir = "DATA"
-timezone = "Asia/Tokyo"
-[outbox]
-undo_seconds = 0
-[[inbox]]
-name = "support"
-address = "support@example.test"
-display_name = "Example サポート"
-signature = "Example サポート窓口"
-[inbox.imap]
-host = "127.0.0.1"
-port = {imap}
-security = "none"
-username = "support@example.test"
-password = "{password}"
-folders = ["{folder}"]
-[inbox.smtp]
-host = "127.0.0.1"
-port = {smtp}
-security = "none"
-"#,
-        imap = s.imap_port,
-        smtp = s.smtp_port,
-        password = s.password,
-    ))
+    Hako::init_with(&common::support_config(folder, 0))
 }
 
 fn customer_mail(

@@ -156,3 +156,37 @@ pub fn numbers(v: &Value) -> Vec<i64> {
         .map(|t| t["number"].as_i64().unwrap())
         .collect()
 }
+
+/// A config with the inbox `support` reading IMAP `folder` of support@ on the local Dovecot
+/// and replying through the local Postfix, replies held `undo_seconds` before they go out.
+#[allow(dead_code)] // not every test binary replies
+pub fn support_config(folder: &str, undo_seconds: u32) -> String {
+    let s = hako_testkit::mail_servers();
+    format!(
+        r#"
+data_dir = "DATA"
+timezone = "Asia/Tokyo"
+[outbox]
+undo_seconds = {undo_seconds}
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Example サポート"
+signature = "Example サポート窓口"
+[inbox.imap]
+host = "127.0.0.1"
+port = {imap}
+security = "none"
+username = "support@example.test"
+password = "{password}"
+folders = ["{folder}"]
+[inbox.smtp]
+host = "127.0.0.1"
+port = {smtp}
+security = "none"
+"#,
+        imap = s.imap_port,
+        smtp = s.smtp_port,
+        password = s.password,
+    )
+}

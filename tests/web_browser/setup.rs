@@ -21,33 +21,7 @@ pub fn hako(folder: &str, mails: Vec<Vec<u8>>) -> Hako {
     block_on(s.imap_fresh_folder("support@example.test", folder, &mails, None)).unwrap();
     // undo_seconds = 2, not 1: the page drawn right after 送信 must still show the reply
     // waiting even on a busy machine; `hako serve` sends it within ~2 s after that.
-    let h = Hako::init_with(&format!(
-        r#"
-data_dir = "DATA"
-timezone = "Asia/Tokyo"
-[outbox]
-undo_seconds = 2
-[[inbox]]
-name = "support"
-address = "support@example.test"
-display_name = "Example サポート"
-signature = "Example サポート窓口"
-[inbox.imap]
-host = "127.0.0.1"
-port = {imap}
-security = "none"
-username = "support@example.test"
-password = "{password}"
-folders = ["{folder}"]
-[inbox.smtp]
-host = "127.0.0.1"
-port = {smtp}
-security = "none"
-"#,
-        imap = s.imap_port,
-        smtp = s.smtp_port,
-        password = s.password,
-    ));
+    let h = Hako::init_with(&crate::common::support_config(folder, 2));
     h.ok_env(
         &[
             "user", "add", "--email", SATO, "--name", "佐藤", "--inbox", "support",

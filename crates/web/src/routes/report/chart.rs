@@ -23,20 +23,7 @@ pub(crate) struct Words<'a> {
     pub total: &'a str,
 }
 
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::sanitize::escape as esc;
 
 /// A round step for about four grid lines up to `max`: 1, 2 or 5 times a power of ten.
 fn grid_step(max: u64) -> u64 {
