@@ -3,12 +3,13 @@
 //! their targets. A benchmark, not a test: it exits 0 even when a target is missed, and says
 //! so plainly. `hako bench corpus` writes the ingest benchmark's generated Maildir instead
 //! (see `corpus`); `hako bench search` and `hako bench outbox` are the search and outbox
-//! benchmarks.
+//! benchmarks; `hako bench web` prepares the data folder that `scripts/bench-web` serves.
 
 mod corpus;
 mod maildir;
 mod outbox;
 mod search;
+mod web;
 
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
@@ -65,6 +66,10 @@ pub enum Suite {
     /// Replies through the outbox to the local Postfix (scripts/mail-servers): messages/s
     /// and the delay from queueing to the server's 250 (scripts/bench-outbox).
     Outbox(outbox::OutboxBenchArgs),
+    /// Prepare a data folder for the web UI benchmark (scripts/bench-web): N generated
+    /// tickets, a config without inboxes, sessions for a supervisor and an agent; prints
+    /// shell assignments.
+    Web(web::WebBenchArgs),
 }
 
 /// One measured query.
@@ -103,6 +108,7 @@ pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
         Some(Suite::Corpus(c)) => return corpus::run(c),
         Some(Suite::Search(s)) => return search::run(s),
         Some(Suite::Outbox(o)) => return outbox::run(o),
+        Some(Suite::Web(w)) => return web::run(w),
         None => {}
     }
     anyhow::ensure!(args.iterations > 0, "--iterations must be at least 1");
