@@ -481,12 +481,29 @@ fn measure_all(store: &Store, iterations: u32, tz: Tz) -> Result<Vec<Measurement
         || Ok(store.list_tickets(&any_status, Sort::LastActivity, page1)?),
     )?);
     out.push(time(
-        "counts: every inbox × status (tabs)",
+        "counts: every inbox × status",
         "counts",
         None,
         iterations,
         |c: &Vec<hako_store::InboxCount>| c.len() as u64,
         || Ok(store.counts(None)?),
+    )?);
+    let active = [StatusKind::Open, StatusKind::Pending, StatusKind::Snoozed];
+    out.push(time(
+        "counts: inbox × open/pending/snoozed (tabs)",
+        "counts",
+        None,
+        iterations,
+        |c: &Vec<hako_store::InboxCount>| c.len() as u64,
+        || Ok(store.counts_of(None, &active)?),
+    )?);
+    out.push(time(
+        "latest activity, all inboxes (inbox view)",
+        "counts",
+        None,
+        iterations,
+        |t: &Option<hako_domain::Timestamp>| u64::from(t.is_some()),
+        || Ok(store.latest_activity(None)?),
     )?);
     out.push(time(
         "load: open/pending/snoozed per agent",
