@@ -7,11 +7,23 @@
 //! panic in the work replaces it with a fresh one.
 
 use hako_store::Store;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Semaphore;
 
 use crate::WebError;
+
+/// Page cache of each connection, KiB. One agent's inbox page at 100k tickets touches more
+/// than SQLite's default 2 MiB (its "mine" count reads ~500 ticket rows beside the page's
+/// tickets, contacts and labels), so with the default every request read most of its pages
+/// from the OS again (scripts/bench-web: 667 → 866 pages/s with 16 MiB).
+const PAGE_CACHE_KIB: u32 = 16 * 1024;
+
+fn connect(path: &Path) -> Result<Store, hako_store::StoreError> {
+    let store = Store::open(path)?;
+    store.set_page_cache(PAGE_CACHE_KIB)?;
+    Ok(store)
+}
 
 pub(crate) struct Pool {
     stores: Mutex<Vec<Store>>,
@@ -29,7 +41,7 @@ struct Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         let store = if std::thread::panicking() {
-            Store::open(&self.pool.path).ok()
+            connect(&self.pool.path).ok()
         } else {
             self.store.take()
         };
@@ -43,7 +55,7 @@ impl Pool {
     /// `size` connections to the database at `path` (opened, and migrated, now).
     pub fn open(path: PathBuf, size: usize) -> Result<Pool, WebError> {
         let stores = (0..size.max(1))
-            .map(|_| Store::open(&path))
+            .map(|_| connect(&path))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Pool {
             permits: Arc::new(Semaphore::new(stores.len())),
