@@ -3,12 +3,13 @@
 //! their targets. A benchmark, not a test: it exits 0 even when a target is missed, and says
 //! so plainly. `hako bench corpus` writes the ingest benchmark's generated Maildir instead
 //! (see `corpus`); `hako bench search` and `hako bench outbox` are the search and outbox
-//! benchmarks.
+//! benchmarks; `hako bench web` prepares the data folder that `scripts/bench-web` serves.
 
 mod corpus;
 mod maildir;
 mod outbox;
 mod search;
+mod web;
 
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
@@ -65,6 +66,10 @@ pub enum Suite {
     /// Replies through the outbox to the local Postfix (scripts/mail-servers): messages/s
     /// and the delay from queueing to the server's 250 (scripts/bench-outbox).
     Outbox(outbox::OutboxBenchArgs),
+    /// Prepare a data folder for the web UI benchmark (scripts/bench-web): N generated
+    /// tickets, a config without inboxes, sessions for a supervisor and an agent; prints
+    /// shell assignments.
+    Web(web::WebBenchArgs),
 }
 
 /// One measured query.
@@ -103,6 +108,7 @@ pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
         Some(Suite::Corpus(c)) => return corpus::run(c),
         Some(Suite::Search(s)) => return search::run(s),
         Some(Suite::Outbox(o)) => return outbox::run(o),
+        Some(Suite::Web(w)) => return web::run(w),
         None => {}
     }
     anyhow::ensure!(args.iterations > 0, "--iterations must be at least 1");
@@ -475,12 +481,29 @@ fn measure_all(store: &Store, iterations: u32, tz: Tz) -> Result<Vec<Measurement
         || Ok(store.list_tickets(&any_status, Sort::LastActivity, page1)?),
     )?);
     out.push(time(
-        "counts: every inbox × status (tabs)",
+        "counts: every inbox × status",
         "counts",
         None,
         iterations,
         |c: &Vec<hako_store::InboxCount>| c.len() as u64,
         || Ok(store.counts(None)?),
+    )?);
+    let active = [StatusKind::Open, StatusKind::Pending, StatusKind::Snoozed];
+    out.push(time(
+        "counts: inbox × open/pending/snoozed (tabs)",
+        "counts",
+        None,
+        iterations,
+        |c: &Vec<hako_store::InboxCount>| c.len() as u64,
+        || Ok(store.counts_of(None, &active)?),
+    )?);
+    out.push(time(
+        "latest activity, all inboxes (inbox view)",
+        "counts",
+        None,
+        iterations,
+        |t: &Option<hako_domain::Timestamp>| u64::from(t.is_some()),
+        || Ok(store.latest_activity(None)?),
     )?);
     out.push(time(
         "load: open/pending/snoozed per agent",

@@ -211,13 +211,15 @@ impl Store {
     }
 
     pub fn agent(&self, id: AgentId) -> Result<Agent> {
+        // Cached: the web UI reads the agent on every request and every agent for its menus.
         let mut agent = self
             .read()
-            .query_row(
+            .prepare_cached(
                 "SELECT id, name, email, role, colour, active, can_send, away FROM agents
                  WHERE id = ?1",
-                [id.0],
-                |r| {
+            )
+            .and_then(|mut st| {
+                st.query_row([id.0], |r| {
                     Ok(Agent {
                         id: AgentId(r.get(0)?),
                         name: r.get(1)?,
@@ -232,9 +234,9 @@ impl Store {
                         can_send: r.get(6)?,
                         away: r.get(7)?,
                     })
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .map_err(StoreError::sql("read a user"))?
             .ok_or_else(|| StoreError::not_found(format!("user {id}")))?;
         let mut st = self

@@ -92,6 +92,15 @@ impl Store {
         &self.path
     }
 
+    /// Lets this connection keep up to `kib` KiB of database pages (SQLite's default: 2 MiB).
+    /// For long-lived connections that read the same pages again and again, such as the web
+    /// UI's: a page not in the cache is read from the OS and parsed again.
+    pub fn set_page_cache(&self, kib: u32) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
+            .map_err(StoreError::sql("set the page cache size"))
+    }
+
     /// The schema version the database is at (the highest applied migration).
     pub fn schema_version(&self) -> Result<i64> {
         migrate::current_version(&self.conn)

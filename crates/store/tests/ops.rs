@@ -632,6 +632,48 @@ fn counts_per_inbox_and_load_per_agent() {
     assert_eq!(get("info", StatusKind::Closed), 1);
     let visible = f.store.counts(Some(&[f.info])).unwrap();
     assert!(visible.iter().all(|c| c.inbox == "info"));
+    // The tabs count only some statuses.
+    let active = f
+        .store
+        .counts_of(None, &[StatusKind::Open, StatusKind::Pending])
+        .unwrap();
+    let pairs: Vec<(&str, StatusKind, u64)> = active
+        .iter()
+        .map(|c| (c.inbox.as_str(), c.status, c.count))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("support", StatusKind::Open, 1),
+            ("support", StatusKind::Pending, 1)
+        ]
+    );
+    assert!(
+        f.store
+            .counts_of(Some(&[f.info]), &[StatusKind::Open])
+            .unwrap()
+            .is_empty()
+    );
+    // The newest activity is the first ticket of a list by activity, over any status.
+    for scope in [None, Some(vec![f.info]), Some(vec![f.support, f.info])] {
+        let newest = f
+            .store
+            .list_tickets(
+                &TicketFilter {
+                    visible: scope.clone(),
+                    ..Default::default()
+                },
+                Sort::LastActivity,
+                Page::default(),
+            )
+            .unwrap()
+            .items
+            .first()
+            .map(|t| t.last_activity_at);
+        assert!(newest.is_some());
+        assert_eq!(f.store.latest_activity(scope.as_deref()).unwrap(), newest);
+    }
+    assert_eq!(f.store.latest_activity(Some(&[])).unwrap(), None);
     let load = f.store.agent_load().unwrap();
     assert_eq!(load[0].agent, "suzuki@example.test");
     assert_eq!((load[0].open, load[0].pending), (1, 1));

@@ -173,13 +173,21 @@ pub(super) fn where_clause(f: &TicketFilter) -> (String, Vec<Value>) {
 }
 
 impl Store {
-    pub fn list_tickets(&self, f: &TicketFilter, sort: Sort, page: Page) -> Result<TicketPage> {
-        let conn = self.read();
+    /// How many tickets match the filter: a list's total without its page (a tab's count).
+    pub fn count_tickets(&self, f: &TicketFilter) -> Result<u64> {
         let (cond, params) = where_clause(f);
-        let total: i64 = conn
+        let total: i64 = self
+            .read()
             .prepare_cached(&format!("SELECT COUNT(*) FROM tickets t WHERE {cond}"))
             .and_then(|mut st| st.query_row(params_from_iter(params.iter()), |r| r.get(0)))
             .map_err(StoreError::sql("count tickets"))?;
+        Ok(total as u64)
+    }
+
+    pub fn list_tickets(&self, f: &TicketFilter, sort: Sort, page: Page) -> Result<TicketPage> {
+        let conn = self.read();
+        let total = self.count_tickets(f)?;
+        let (cond, params) = where_clause(f);
         let order = match sort {
             Sort::LastActivity => "t.last_activity_at DESC, t.id DESC",
             Sort::OldestWaiting => "t.waiting_since IS NULL, t.waiting_since ASC, t.id ASC",
@@ -231,10 +239,7 @@ impl Store {
         for (item, id) in items.iter_mut().zip(&ids) {
             item.labels = labels.get(id).cloned().unwrap_or_default();
         }
-        Ok(TicketPage {
-            total: total as u64,
-            items,
-        })
+        Ok(TicketPage { total, items })
     }
 
     /// Label names per ticket id, for one page of tickets.
@@ -264,15 +269,31 @@ impl Store {
         Ok(out)
     }
 
-    /// Tickets per inbox and status (the tab counts), within the visible inboxes.
+    /// Tickets per inbox and status, within the visible inboxes.
     pub fn counts(&self, visible: Option<&[InboxId]>) -> Result<Vec<InboxCount>> {
+        self.counts_of(visible, &[])
+    }
+
+    /// Tickets per inbox and status (the tab counts), within the visible inboxes, of these
+    /// statuses only (every status when empty).
+    pub fn counts_of(
+        &self,
+        visible: Option<&[InboxId]>,
+        statuses: &[StatusKind],
+    ) -> Result<Vec<InboxCount>> {
         let f = TicketFilter {
             visible: visible.map(|v| v.to_vec()),
+            statuses: statuses.to_vec(),
             ..Default::default()
         };
         let (cond, params) = where_clause(&f);
+        // Inboxes first (CROSS JOIN keeps that order): each inbox × status is then a range of
+        // an (inbox_id, status, …) index, counted without reading a ticket. Left to itself,
+        // SQLite leads with the status index for a status filter and reads every counted
+        // ticket's row for its inbox (100k tickets, tab counts: 3.1 ms against 0.2 ms).
         let sql = format!(
-            "SELECT i.name, t.status, COUNT(*) FROM tickets t JOIN inboxes i ON i.id = t.inbox_id
+            "SELECT i.name, t.status, COUNT(*) FROM inboxes i CROSS JOIN tickets t
+                 ON t.inbox_id = i.id
              WHERE {cond} GROUP BY i.name, t.status ORDER BY i.name, t.status"
         );
         let rows: Vec<(String, String, i64)> = self
@@ -295,6 +316,38 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The newest `last_activity_at` among the live tickets of the visible inboxes (`None`:
+    /// there are none). The inbox view asks on every request, so this is one probe of the
+    /// (inbox_id, status, last_activity_at) index per inbox and status, whatever the number
+    /// of tickets (`ORDER BY last_activity_at DESC LIMIT 1` walks the activity index until a
+    /// visible ticket turns up: 29 ms at 100k for an inbox with no tickets).
+    pub fn latest_activity(&self, visible: Option<&[InboxId]>) -> Result<Option<Timestamp>> {
+        let mut params: Vec<Value> = StatusKind::ALL
+            .iter()
+            .map(|s| Value::Text(s.as_str().into()))
+            .collect();
+        let statuses = vec!["(?)"; params.len()].join(", ");
+        let scope = match visible {
+            Some(v) => {
+                params.extend(v.iter().map(|i| Value::Integer(i.0)));
+                format!("WHERE i.id IN ({})", vec!["?"; v.len()].join(", "))
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT MAX((SELECT MAX(t.last_activity_at) FROM tickets t
+                         WHERE t.merged_into IS NULL AND t.inbox_id = i.id
+                           AND t.status = s.column1))
+             FROM inboxes i, (VALUES {statuses}) s {scope}"
+        );
+        let at: Option<i64> = self
+            .read()
+            .prepare_cached(&sql)
+            .and_then(|mut st| st.query_row(params_from_iter(params.iter()), |r| r.get(0)))
+            .map_err(StoreError::sql("read the latest activity"))?;
+        Ok(at.map(from_ms))
     }
 
     /// Open, pending and snoozed tickets held by each active agent, busiest first.
