@@ -569,7 +569,8 @@ fn print_table(results: &[Measurement]) {
     }
 }
 
-fn db_size(path: &Path) -> u64 {
+/// The database file with its write-ahead log, in bytes.
+pub(crate) fn db_size(path: &Path) -> u64 {
     ["", "-wal"]
         .iter()
         .filter_map(|s| {

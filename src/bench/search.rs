@@ -136,7 +136,7 @@ pub fn run(a: &SearchBenchArgs) -> Result<()> {
         stats.messages,
         stats.contacts,
         a.seed,
-        file_size(&db) as f64 / MIB
+        super::db_size(&db) as f64 / MIB
     ));
 
     // Indexing, through the code path of `hako reindex`.
@@ -198,7 +198,7 @@ pub fn run(a: &SearchBenchArgs) -> Result<()> {
         "index:     {:.1} MiB on disk = {:.1} KiB per 1k messages (database: {:.1} MiB per 1k)",
         dir_size(&crate::indexer::index_dir(&config)) as f64 / MIB,
         dir_size(&crate::indexer::index_dir(&config)) as f64 / 1024.0 / (indexed as f64 / 1000.0),
-        file_size(&db) as f64 / MIB / (stats.messages as f64 / 1000.0)
+        super::db_size(&db) as f64 / MIB / (stats.messages as f64 / 1000.0)
     ));
     header.push(format!(
         "timing:    in process, {} runs per query after a warm-up; history page {HISTORY_LIMIT}, \
@@ -249,18 +249,6 @@ pub fn run(a: &SearchBenchArgs) -> Result<()> {
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
-
-fn file_size(p: &Path) -> u64 {
-    ["", "-wal"]
-        .iter()
-        .filter_map(|s| {
-            let mut f = p.to_path_buf().into_os_string();
-            f.push(s);
-            std::fs::metadata(f).ok()
-        })
-        .map(|m| m.len())
-        .sum()
-}
 
 fn dir_size(p: &Path) -> u64 {
     std::fs::read_dir(p)

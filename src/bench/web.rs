@@ -16,7 +16,7 @@ use hako_store::synthetic::{self, SyntheticSpec};
 use hako_store::{Page, Sort, Store, TicketFilter};
 use std::fmt::Write as _;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::Machine;
@@ -92,7 +92,7 @@ pub fn run(a: &WebBenchArgs) -> Result<()> {
         stats.inboxes,
         stats.agents,
         stats.labels,
-        file_size(&db) as f64 / (1024.0 * 1024.0)
+        super::db_size(&db) as f64 / (1024.0 * 1024.0)
     ));
 
     let agents = store.agents()?;
@@ -317,16 +317,4 @@ fn url_encode(s: &str) -> String {
         }
         out
     })
-}
-
-fn file_size(p: &Path) -> u64 {
-    ["", "-wal"]
-        .iter()
-        .filter_map(|s| {
-            let mut f = p.to_path_buf().into_os_string();
-            f.push(s);
-            std::fs::metadata(f).ok()
-        })
-        .map(|m| m.len())
-        .sum()
 }
