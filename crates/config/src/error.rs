@@ -56,6 +56,10 @@ pub enum ConfigError {
         message: String,
     },
 
+    /// An inbox saved from the web UI cannot be read back (or written).
+    #[error("cannot use the web UI's settings of inbox `{inbox}`: {message}")]
+    Edited { inbox: String, message: String },
+
     /// A mail password could not be obtained (`password_command` failed, or
     /// no password is configured).
     #[error("cannot get the {protocol} password for inbox `{inbox}`: {reason}")]

@@ -19,6 +19,7 @@
 //! Relative paths in the file (`data_dir`, `tls_ca_file`) are relative to
 //! the process's current working directory, not to the config file.
 
+mod edited;
 mod env;
 mod error;
 mod ingest;
@@ -28,6 +29,9 @@ mod policy;
 mod secret;
 mod validate;
 
+pub use edited::{
+    InboxChange, check_inboxes, inbox_changes, inbox_from_toml, inbox_to_toml, overlay_inboxes,
+};
 pub use env::env_name;
 pub use error::ConfigError;
 pub use ingest::{IngestConfig, OutboxConfig};

@@ -117,12 +117,7 @@ impl Config {
         })?;
 
         for inbox in &mut config.inbox {
-            if let Some(imap) = &mut inbox.imap {
-                imap.inbox_name.clone_from(&inbox.name);
-            }
-            if let Some(smtp) = &mut inbox.smtp {
-                smtp.inbox_name.clone_from(&inbox.name);
-            }
+            crate::edited::name_servers(inbox);
         }
         validate(&config, source_name)?;
         Ok(config)

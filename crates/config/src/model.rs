@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::ingest::{IngestConfig, OutboxConfig, default_true};
 use crate::policy::{AfterIngest, ImapAuth, InitialImport, deserialize_date};
@@ -83,7 +83,7 @@ impl Default for WebConfig {
 }
 
 /// One `[[inbox]]`: a shared mailbox the team answers from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InboxConfig {
     /// Short identifier used in URLs, the CLI and env variable names
@@ -113,7 +113,7 @@ pub struct InboxConfig {
 }
 
 /// `[inbox.imap]`: fetching incoming mail.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImapConfig {
     pub host: String,
@@ -171,7 +171,7 @@ pub struct ImapConfig {
 }
 
 /// `[inbox.smtp]`: sending replies.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
     pub host: String,
@@ -192,7 +192,7 @@ pub struct SmtpConfig {
 }
 
 /// How a mail connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// TLS from the first byte (IMAPS 993, SMTPS 465).

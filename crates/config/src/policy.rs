@@ -6,11 +6,11 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde::de::{self, Deserializer, Visitor};
 
 /// `auth`: the IMAP authentication mechanism.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImapAuth {
     /// `LOGIN user password` (RFC 3501 §6.2.3).
@@ -23,7 +23,7 @@ pub enum ImapAuth {
 
 /// `after_ingest`: what happens to a mail on the server after hako stored
 /// it. Nothing is ever deleted or expunged.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AfterIngest {
     /// Leave it untouched, `\Seen` flag included (the folder is opened
@@ -46,7 +46,7 @@ impl AfterIngest {
 }
 
 /// `initial_import`: what a folder hako has never synced before imports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InitialImport {
     /// Every mail already in the folder.

@@ -6,6 +6,7 @@ use std::fmt;
 use std::process::Command;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
 
 use crate::error::ConfigError;
 use crate::model::{ImapConfig, SmtpConfig};
@@ -41,6 +42,14 @@ impl fmt::Display for Secret {
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Self(value)
+    }
+}
+
+/// Writes the value itself: only the inbox settings saved from the web UI are serialized,
+/// into the database, which is the one place besides the config file a password may live.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 

@@ -31,11 +31,21 @@ pub(crate) fn validate(config: &Config, file: &str) -> Result<(), ConfigError> {
         ));
     }
 
+    validate_inboxes(&config.inbox, file)
+}
+
+/// The `[[inbox]]` rules, alone: also what the web UI's inbox editor checks before it saves.
+pub(crate) fn validate_inboxes(inboxes: &[InboxConfig], file: &str) -> Result<(), ConfigError> {
+    let fail = |key: String, message: String| ConfigError::Validation {
+        file: file.to_owned(),
+        key,
+        message,
+    };
     // Keyed by the env form so `a-b` and `A_B` count as duplicates: they
     // would share HAKO_INBOX__A_B__… variables and URL-ish identifiers.
     let mut names: HashMap<String, &str> = HashMap::new();
     let mut addresses: HashMap<String, &str> = HashMap::new();
-    for (i, inbox) in config.inbox.iter().enumerate() {
+    for (i, inbox) in inboxes.iter().enumerate() {
         let at = |field: &str| format!("inbox[{i}].{field}");
 
         check_name(&inbox.name).map_err(|m| fail(at("name"), m))?;

@@ -1,0 +1,300 @@
+//! Inboxes edited in the web UI. The config file defines the first inboxes; once an admin
+//! saves an inbox in the settings, that saved version (kept in the database as one
+//! `[[inbox]]` table in TOML) wins over the file's entry of the same name and its
+//! `HAKO_INBOX__…` variables, until the admin reverts it. One exception keeps secrets where
+//! the operator put them: an edited server with no password of its own uses the file's.
+//!
+//! TOML, not JSON, so a saved inbox reads like the file (`hako inbox show`) and goes through
+//! the same types, defaults and unknown-key checks as the file.
+
+use crate::error::ConfigError;
+use crate::model::InboxConfig;
+use crate::validate::validate_inboxes;
+
+/// Where the saved inboxes come from, in error messages.
+const SOURCE: &str = "the inbox settings saved in the web UI";
+
+/// One inbox as TOML text, passwords included (it goes into the database, never a log).
+pub fn inbox_to_toml(inbox: &InboxConfig) -> Result<String, ConfigError> {
+    toml::to_string(inbox).map_err(|e| ConfigError::Edited {
+        inbox: inbox.name.clone(),
+        message: format!("cannot be written as TOML: {e}"),
+    })
+}
+
+/// Reads an inbox saved by [`inbox_to_toml`]; `name` is the name it was saved under.
+pub fn inbox_from_toml(name: &str, text: &str) -> Result<InboxConfig, ConfigError> {
+    let mut inbox: InboxConfig = toml::from_str(text).map_err(|e| ConfigError::Edited {
+        inbox: name.to_owned(),
+        message: e.message().to_owned(),
+    })?;
+    if inbox.name != name {
+        return Err(ConfigError::Edited {
+            inbox: name.to_owned(),
+            message: format!("is saved with the name `{}`", inbox.name),
+        });
+    }
+    name_servers(&mut inbox);
+    Ok(inbox)
+}
+
+/// The inbox name inside the server settings, which password errors quote (the loader does
+/// the same for the file).
+pub(crate) fn name_servers(inbox: &mut InboxConfig) {
+    if let Some(imap) = &mut inbox.imap {
+        imap.inbox_name.clone_from(&inbox.name);
+    }
+    if let Some(smtp) = &mut inbox.smtp {
+        smtp.inbox_name.clone_from(&inbox.name);
+    }
+}
+
+/// The file's inboxes with the edited ones laid over them: an edited inbox replaces the
+/// file's inbox of the same name, in its place, or comes after the file's when it is new.
+/// An edited server without `password` and `password_command` takes the file's.
+pub fn overlay_inboxes(file: &[InboxConfig], edited: Vec<InboxConfig>) -> Vec<InboxConfig> {
+    let mut out: Vec<InboxConfig> = file.to_vec();
+    for mut e in edited {
+        name_servers(&mut e);
+        match out.iter_mut().find(|f| f.name == e.name) {
+            Some(f) => {
+                inherit_passwords(&mut e, f);
+                *f = e;
+            }
+            None => out.push(e),
+        }
+    }
+    out
+}
+
+fn inherit_passwords(edited: &mut InboxConfig, file: &InboxConfig) {
+    if let (Some(e), Some(f)) = (&mut edited.imap, &file.imap)
+        && e.password.is_none()
+        && e.password_command.is_none()
+    {
+        e.password.clone_from(&f.password);
+        e.password_command.clone_from(&f.password_command);
+    }
+    if let (Some(e), Some(f)) = (&mut edited.smtp, &file.smtp)
+        && e.password.is_none()
+        && e.password_command.is_none()
+    {
+        e.password.clone_from(&f.password);
+        e.password_command.clone_from(&f.password_command);
+    }
+}
+
+/// Checks a whole set of inboxes (names, addresses, servers) as the loader checks the file.
+pub fn check_inboxes(inboxes: &[InboxConfig]) -> Result<(), ConfigError> {
+    validate_inboxes(inboxes, SOURCE)
+}
+
+/// One changed setting, for the audit log: passwords say only that they changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxChange {
+    pub key: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// What differs between two versions of an inbox, key by key, in the file's key names.
+pub fn inbox_changes(before: &InboxConfig, after: &InboxConfig) -> Vec<InboxChange> {
+    let (b, a) = (flatten(before), flatten(after));
+    b.into_iter()
+        .zip(a)
+        .filter(|(x, y)| x.1 != y.1)
+        .map(|((key, before), (_, after))| {
+            if key.ends_with("password") {
+                let said = |v: &str| if v.is_empty() { "none" } else { "set" }.to_owned();
+                InboxChange {
+                    key,
+                    before: said(&before),
+                    after: if before.is_empty() || after.is_empty() {
+                        said(&after)
+                    } else {
+                        "changed".to_owned()
+                    },
+                }
+            } else {
+                InboxChange { key, before, after }
+            }
+        })
+        .collect()
+}
+
+/// Every setting the editor can change as (key, value); "" for absent.
+fn flatten(i: &InboxConfig) -> Vec<(&'static str, String)> {
+    let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
+    let imap = i.imap.as_ref();
+    let smtp = i.smtp.as_ref();
+    vec![
+        ("address", i.address.clone()),
+        ("display_name", i.display_name.clone()),
+        ("signature", i.signature.clone()),
+        ("require_approval", i.require_approval.to_string()),
+        ("auto_reply", opt(i.auto_reply.as_deref())),
+        ("imap.host", opt(imap.map(|m| m.host.as_str()))),
+        (
+            "imap.port",
+            imap.map(|m| m.port.to_string()).unwrap_or_default(),
+        ),
+        (
+            "imap.security",
+            imap.map(|m| m.security.to_string()).unwrap_or_default(),
+        ),
+        ("imap.username", opt(imap.map(|m| m.username.as_str()))),
+        (
+            "imap.password",
+            opt(imap.and_then(|m| m.password.as_ref()).map(|p| p.expose())),
+        ),
+        (
+            "imap.folders",
+            imap.map(|m| m.folders.join(", ")).unwrap_or_default(),
+        ),
+        (
+            "imap.sent_folder",
+            opt(imap.and_then(|m| m.sent_folder.as_deref())),
+        ),
+        ("smtp.host", opt(smtp.map(|m| m.host.as_str()))),
+        (
+            "smtp.port",
+            smtp.map(|m| m.port.to_string()).unwrap_or_default(),
+        ),
+        (
+            "smtp.security",
+            smtp.map(|m| m.security.to_string()).unwrap_or_default(),
+        ),
+        (
+            "smtp.username",
+            opt(smtp.and_then(|m| m.username.as_deref())),
+        ),
+        (
+            "smtp.password",
+            opt(smtp.and_then(|m| m.password.as_ref()).map(|p| p.expose())),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    fn file() -> Vec<InboxConfig> {
+        Config::from_toml_str(
+            r#"
+[[inbox]]
+name = "support"
+address = "support@example.test"
+display_name = "Support"
+[inbox.imap]
+host = "imap.example.test"
+port = 993
+security = "tls"
+username = "support"
+password = "file-secret"
+import_since = "2024-01-31"
+initial_import = "since"
+[inbox.smtp]
+host = "smtp.example.test"
+port = 587
+security = "starttls"
+username = "support"
+password_command = "pass smtp"
+
+[[inbox]]
+name = "info"
+address = "info@example.test"
+display_name = "Info"
+"#,
+            "test",
+            Vec::new(),
+        )
+        .unwrap()
+        .inbox
+    }
+
+    #[test]
+    fn a_saved_inbox_reads_back_as_it_was_written() {
+        let support = file().remove(0);
+        let text = inbox_to_toml(&support).unwrap();
+        assert!(text.contains("file-secret"), "the password is kept: {text}");
+        let back = inbox_from_toml("support", &text).unwrap();
+        assert_eq!(inbox_to_toml(&back).unwrap(), text);
+        assert_eq!(back.imap.as_ref().unwrap().inbox_name, "support");
+        assert_eq!(
+            back.imap.unwrap().import_since.unwrap().to_string(),
+            "2024-01-31"
+        );
+        let err = inbox_from_toml("info", &text).unwrap_err().to_string();
+        assert!(err.contains("info") && err.contains("`support`"), "{err}");
+        let err = inbox_from_toml("x", "name = \"x\"\nfoo = 1")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("inbox `x`") && err.contains("foo"), "{err}");
+    }
+
+    #[test]
+    fn an_edited_inbox_replaces_the_files_and_keeps_its_passwords_unless_given() {
+        let mut edited = file().remove(0);
+        edited.display_name = "Support (edited)".into();
+        let imap = edited.imap.as_mut().unwrap();
+        imap.password = None;
+        imap.host = "imap2.example.test".into();
+        let smtp = edited.smtp.as_mut().unwrap();
+        smtp.password_command = None;
+        smtp.password = Some("typed-in-ui".to_owned().into());
+        let mut new = file().remove(1);
+        new.name = "sales".into();
+        new.address = "sales@example.test".into();
+        let all = overlay_inboxes(&file(), vec![edited, new]);
+        let names: Vec<&str> = all.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["support", "info", "sales"]);
+        assert_eq!(all[0].display_name, "Support (edited)");
+        let imap = all[0].imap.as_ref().unwrap();
+        assert_eq!(imap.host, "imap2.example.test");
+        assert_eq!(imap.password().unwrap().expose(), "file-secret");
+        let smtp = all[0].smtp.as_ref().unwrap();
+        assert_eq!(smtp.password().unwrap().expose(), "typed-in-ui");
+        assert!(smtp.password_command.is_none());
+        check_inboxes(&all).unwrap();
+    }
+
+    #[test]
+    fn a_clash_with_another_inbox_is_refused_with_the_key() {
+        let mut edited = file().remove(1);
+        edited.address = "SUPPORT@example.test".into();
+        let all = overlay_inboxes(&file(), vec![edited]);
+        let err = check_inboxes(&all).unwrap_err().to_string();
+        assert!(
+            err.contains("inbox[1].address") && err.contains("support"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn changes_name_keys_and_never_show_a_password() {
+        let before = file().remove(0);
+        let mut after = before.clone();
+        after.signature = "-- \nSupport".into();
+        after.imap.as_mut().unwrap().password = Some("new-secret".to_owned().into());
+        after.smtp = None;
+        let changes = inbox_changes(&before, &after);
+        let keys: Vec<&str> = changes.iter().map(|c| c.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "signature",
+                "imap.password",
+                "smtp.host",
+                "smtp.port",
+                "smtp.security",
+                "smtp.username"
+            ]
+        );
+        let text = format!("{changes:?}");
+        assert!(!text.contains("secret"), "{text}");
+        assert_eq!(changes[1].after, "changed");
+        assert!(inbox_changes(&before, &before).is_empty());
+    }
+}
