@@ -40,6 +40,11 @@ pub enum Action {
     /// Team changes, with no ticket: an inbox saved from the config, a user added, a
     /// password changed, a label created, contacts linked.
     InboxSaved,
+    /// An admin saved an inbox's settings in the web UI (they now win over the config file);
+    /// `before`/`after` list the changed keys, passwords only as "set"/"changed".
+    InboxEdited,
+    /// An admin dropped the web UI's settings of an inbox: the config file's apply again.
+    InboxReverted,
     UserAdded,
     PasswordChanged,
     LabelCreated,
@@ -76,7 +81,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::Created,
         Action::Assigned,
         Action::Unassigned,
@@ -93,6 +98,8 @@ impl Action {
         Action::MessageAdded,
         Action::SubjectChanged,
         Action::InboxSaved,
+        Action::InboxEdited,
+        Action::InboxReverted,
         Action::UserAdded,
         Action::PasswordChanged,
         Action::LabelCreated,
@@ -133,6 +140,8 @@ impl Action {
             Action::MessageAdded => "message_added",
             Action::SubjectChanged => "subject_changed",
             Action::InboxSaved => "inbox_saved",
+            Action::InboxEdited => "inbox_edited",
+            Action::InboxReverted => "inbox_reverted",
             Action::UserAdded => "user_added",
             Action::PasswordChanged => "password_changed",
             Action::LabelCreated => "label_created",

@@ -55,41 +55,10 @@ impl Store {
     pub fn sync_inbox(&mut self, inbox: &NewInbox) -> Result<Inbox> {
         validate_name(&inbox.name).map_err(StoreError::domain(format!("inbox {}", inbox.name)))?;
         self.write(|tx, now| {
-            tx.execute(
-                "INSERT INTO inboxes (name, address, display_name, signature, created_at,
-                     requires_approval, auto_reply_template)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (name) DO UPDATE SET address = excluded.address,
-                     display_name = excluded.display_name, signature = excluded.signature,
-                     requires_approval = excluded.requires_approval,
-                     auto_reply_template = excluded.auto_reply_template",
-                params![
-                    inbox.name,
-                    inbox.address.as_str(),
-                    inbox.display_name,
-                    inbox.signature,
-                    ms(now),
-                    inbox.requires_approval,
-                    inbox.auto_reply,
-                ],
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::AlreadyExists {
-                    what: format!("inbox address {}", inbox.address),
-                },
-                _ => StoreError::Sql {
-                    context: "save an inbox",
-                    source: e,
-                },
-            })?;
-            let saved = format!("{} <{}>", inbox.name, inbox.address);
-            team_event(tx, Actor::System, Action::InboxSaved, &saved, now)?;
-            tx.query_row(
-                &format!("SELECT {INBOX_COLS} FROM inboxes WHERE name = ?1"),
-                [&inbox.name],
-                inbox_row,
-            )
-            .map_err(StoreError::sql("read back an inbox"))
+            let saved = upsert_inbox(tx, inbox, now)?;
+            let text = format!("{} <{}>", inbox.name, inbox.address);
+            team_event(tx, Actor::System, Action::InboxSaved, &text, now)?;
+            Ok(saved)
         })
     }
 
@@ -418,6 +387,47 @@ pub(crate) fn find_or_create_contact(
 }
 
 /// An audit event about the team rather than a ticket.
+/// Creates or updates the inbox named `inbox.name`; the row as stored.
+pub(crate) fn upsert_inbox(
+    tx: &rusqlite::Connection,
+    inbox: &NewInbox,
+    now: hako_domain::Timestamp,
+) -> Result<Inbox> {
+    tx.execute(
+        "INSERT INTO inboxes (name, address, display_name, signature, created_at,
+             requires_approval, auto_reply_template)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (name) DO UPDATE SET address = excluded.address,
+             display_name = excluded.display_name, signature = excluded.signature,
+             requires_approval = excluded.requires_approval,
+             auto_reply_template = excluded.auto_reply_template",
+        params![
+            inbox.name,
+            inbox.address.as_str(),
+            inbox.display_name,
+            inbox.signature,
+            ms(now),
+            inbox.requires_approval,
+            inbox.auto_reply,
+        ],
+    )
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::AlreadyExists {
+            what: format!("inbox address {}", inbox.address),
+        },
+        _ => StoreError::Sql {
+            context: "save an inbox",
+            source: e,
+        },
+    })?;
+    tx.query_row(
+        &format!("SELECT {INBOX_COLS} FROM inboxes WHERE name = ?1"),
+        [&inbox.name],
+        inbox_row,
+    )
+    .map_err(StoreError::sql("read back an inbox"))
+}
+
 pub(crate) fn team_event(
     tx: &rusqlite::Connection,
     actor: Actor,

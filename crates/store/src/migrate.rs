@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "approval", include_str!("../../../migrations/0007_approval.sql")),
     (8, "web", include_str!("../../../migrations/0008_web.sql")),
     (9, "rules", include_str!("../../../migrations/0009_rules.sql")),
+    (10, "inbox settings", include_str!("../../../migrations/0010_inbox_settings.sql")),
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
