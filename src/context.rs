@@ -2,13 +2,17 @@
 //! from the config, due snoozes woken), and who is acting.
 
 use anyhow::{Context, Result, bail};
-use hako_config::Config;
-use hako_domain::{Actor, Agent, EmailAddress};
-use hako_store::{NewInbox, Store};
+use hako_config::{Config, InboxConfig};
+use hako_domain::{Actor, Agent};
+use hako_store::Store;
+use hako_web::inbox_row;
 use std::path::{Path, PathBuf};
 
 pub struct Ctx {
+    /// The config file with the inboxes edited in the web UI laid over it: what commands use.
     pub config: Config,
+    /// The config file as written (and overridden by `HAKO_` variables).
+    pub file: Config,
     pub store: Store,
     /// The agent named by `--as`, if any.
     pub agent: Option<Agent>,
@@ -24,7 +28,10 @@ pub fn db_path(config: &Config) -> PathBuf {
 }
 
 impl Ctx {
-    pub fn open(config: Option<&Path>, actor: Option<&str>) -> Result<Ctx> {
+    /// `strict: false` tolerates inbox settings saved in the web UI that clash with the
+    /// config file (warning, and using the file's): `hako inbox list|revert` must still run
+    /// to mend it.
+    pub fn open(config: Option<&Path>, actor: Option<&str>, strict: bool) -> Result<Ctx> {
         let config = load_config(config)?;
         let db = db_path(&config);
         if !db.exists() {
@@ -34,6 +41,15 @@ impl Ctx {
             );
         }
         let mut store = Store::open(&db)?;
+        let file = config;
+        let config = match effective_config(&store, &file) {
+            Ok(c) => c,
+            Err(e) if !strict => {
+                eprintln!("warning: {e:#}");
+                file.clone()
+            }
+            Err(e) => return Err(e),
+        };
         sync_inboxes(&mut store, &config)?;
         store.wake_due().context("wake snoozed tickets")?;
         seed_templates(&mut store)?;
@@ -49,6 +65,7 @@ impl Ctx {
         };
         Ok(Ctx {
             config,
+            file,
             store,
             agent,
         })
@@ -73,31 +90,48 @@ impl Ctx {
     }
 }
 
-/// The config file is the source of truth for inboxes: create or update each by name, and
-/// only write when something differs.
+/// The inboxes saved in the web UI, read back from the database.
+pub fn edited_inboxes(store: &Store) -> Result<Vec<InboxConfig>> {
+    store
+        .edited_inboxes()?
+        .into_iter()
+        .map(|e| Ok(hako_config::inbox_from_toml(&e.name, &e.settings)?))
+        .collect()
+}
+
+/// `file` with the inboxes edited in the web UI laid over its own, checked as a whole: a
+/// config file changed since then may clash with them (the same address twice, say).
+pub fn effective_config(store: &Store, file: &Config) -> Result<Config> {
+    let edited = edited_inboxes(store)?;
+    if edited.is_empty() {
+        return Ok(file.clone());
+    }
+    let mut config = file.clone();
+    config.inbox = hako_config::overlay_inboxes(&file.inbox, edited);
+    hako_config::check_inboxes(&config.inbox).context(
+        "the config file clashes with inbox settings saved in the web UI; change the file, \
+         or drop the web UI's settings with `hako inbox revert NAME`",
+    )?;
+    Ok(config)
+}
+
+/// The config (with the web UI's edits) is the source of truth for inboxes: create or update
+/// each by name, and only write when something differs.
 pub fn sync_inboxes(store: &mut Store, config: &Config) -> Result<()> {
     let current = store.inboxes()?;
     for ic in &config.inbox {
-        let address = EmailAddress::parse(&ic.address)
-            .with_context(|| format!("inbox {}: address", ic.name))?;
+        let row = inbox_row(ic).map_err(anyhow::Error::msg)?;
         let same = current.iter().any(|i| {
-            i.name == ic.name
-                && i.address == address
-                && i.display_name == ic.display_name
-                && i.signature == ic.signature
-                && i.requires_approval == ic.require_approval
-                && i.auto_reply == ic.auto_reply
+            i.name == row.name
+                && i.address == row.address
+                && i.display_name == row.display_name
+                && i.signature == row.signature
+                && i.requires_approval == row.requires_approval
+                && i.auto_reply == row.auto_reply
         });
         if !same {
             store
-                .sync_inbox(&NewInbox {
-                    name: ic.name.clone(),
-                    address,
-                    display_name: ic.display_name.clone(),
-                    signature: ic.signature.clone(),
-                    requires_approval: ic.require_approval,
-                    auto_reply: ic.auto_reply.clone(),
-                })
+                .sync_inbox(&row)
                 .with_context(|| format!("inbox {}", ic.name))?;
         }
     }

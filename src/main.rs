@@ -7,6 +7,7 @@ mod cmd;
 mod connection_test;
 mod context;
 mod indexer;
+mod live;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -119,7 +120,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bench::run(&a, tz)
         }
         command => {
-            let mut ctx = context::Ctx::open(config, actor)?;
+            use cmd::label::InboxCmd;
+            let strict = !matches!(
+                command,
+                Command::Inbox(InboxCmd::List { .. } | InboxCmd::Revert { .. })
+            );
+            let mut ctx = context::Ctx::open(config, actor, strict)?;
             match command {
                 Command::User(c) => cmd::user::run(&mut ctx, c),
                 Command::Label(c) => cmd::label::run(&mut ctx, c),

@@ -27,10 +27,17 @@ pub enum LabelCmd {
 
 #[derive(Subcommand)]
 pub enum InboxCmd {
-    /// List inboxes (they are defined in the config file).
+    /// List inboxes, with where their settings come from: the config file, or the web UI's
+    /// settings page (which wins over the file for that inbox).
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Drop the settings saved for an inbox in the web UI: the config file's apply again
+    /// (`hako serve` picks the change up within seconds).
+    Revert {
+        /// Inbox name.
+        name: String,
     },
     /// Show or set how new tickets are assigned: manual (nobody, the default), round-robin or
     /// least-loaded, among the inbox's members who are active and not away.
@@ -79,6 +86,7 @@ pub fn run(ctx: &mut Ctx, c: LabelCmd) -> Result<()> {
 pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
     let json = match c {
         InboxCmd::List { json } => json,
+        InboxCmd::Revert { name } => return revert(ctx, &name),
         InboxCmd::Assignment {
             name,
             strategy,
@@ -88,8 +96,32 @@ pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
         } => return assignment(ctx, &name, strategy, cap, no_cap, json),
     };
     let inboxes = ctx.store.inboxes()?;
+    let edited = ctx.store.edited_inboxes()?;
+    let source = |name: &str| match (
+        edited.iter().any(|e| e.name == name),
+        ctx.file.inbox(name).is_some(),
+    ) {
+        (true, true) => "web over config",
+        (true, false) => "web",
+        (false, true) => "config",
+        // Kept from an earlier config (tickets still point at it); nothing fetches or sends.
+        (false, false) => "none",
+    };
     if json {
-        return output::json(&inboxes);
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            inbox: &'a hako_domain::Inbox,
+            settings: &'static str,
+        }
+        let rows: Vec<Row> = inboxes
+            .iter()
+            .map(|i| Row {
+                inbox: i,
+                settings: source(&i.name),
+            })
+            .collect();
+        return output::json(&rows);
     }
     let rows: Vec<Vec<String>> = inboxes
         .iter()
@@ -98,10 +130,34 @@ pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
                 i.name.clone(),
                 i.address.to_string(),
                 i.display_name.clone(),
+                source(&i.name).to_owned(),
             ]
         })
         .collect();
-    output::table(&["NAME", "ADDRESS", "DISPLAY NAME"], &rows);
+    output::table(&["NAME", "ADDRESS", "DISPLAY NAME", "SETTINGS"], &rows);
+    Ok(())
+}
+
+/// `hako inbox revert NAME`.
+fn revert(ctx: &mut Ctx, name: &str) -> Result<()> {
+    let file = ctx
+        .file
+        .inbox(name)
+        .map(hako_web::inbox_row)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let actor = ctx.actor();
+    if ctx.store.revert_edited_inbox(actor, name, file.as_ref())? {
+        match file {
+            Some(_) => println!("inbox {name}: the config file's settings apply again"),
+            None => println!(
+                "inbox {name}: web UI settings dropped; it is not in the config file, so it \
+                 no longer fetches or sends (its tickets stay)"
+            ),
+        }
+    } else {
+        println!("inbox {name}: has no settings saved in the web UI; nothing to revert");
+    }
     Ok(())
 }
 

@@ -282,8 +282,8 @@ pub fn outbox(ctx: &mut Ctx, c: OutboxCmd) -> Result<()> {
             let config = ctx.config.clone();
             // lettre's connection pool lives on the runtime: build and drop the worker in it.
             let report = crate::cmd::sync::runtime()?.block_on(async move {
-                let mut worker = OutboxWorker::new(store, config.clone());
-                outbox_pass(&mut worker, &config).await
+                let mut worker = OutboxWorker::new(store, config);
+                outbox_pass(&mut worker).await
             })?;
             for e in &report.errors {
                 eprintln!("{e}");
@@ -359,12 +359,10 @@ fn state_name(s: OutboxState) -> String {
 
 /// One pass of the outbox: automatic replies queued, due replies sent, copies filed in the
 /// inboxes' Sent folders. `hako serve` runs it every two seconds, `hako outbox flush` once.
-pub async fn outbox_pass(
-    worker: &mut OutboxWorker,
-    config: &hako_config::Config,
-) -> Result<hako_outbound::worker::FlushReport> {
+pub async fn outbox_pass(worker: &mut OutboxWorker) -> Result<hako_outbound::worker::FlushReport> {
     let mut report = worker.flush().await?;
-    let filed = hako_ingest::sent::file_sent_copies(worker.store_mut(), config, 100).await;
+    let config = worker.config().clone();
+    let filed = hako_ingest::sent::file_sent_copies(worker.store_mut(), &config, 100).await;
     report.filed = filed.filed;
     report.errors.extend(filed.errors);
     Ok(report)

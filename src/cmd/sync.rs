@@ -93,25 +93,34 @@ pub fn sync_once(ctx: &mut Ctx, a: &SyncArgs) -> Result<()> {
 }
 
 pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
-    let syncers = syncers(ctx, None)?;
     let db = db_path(&ctx.config);
     let config = ctx.config.clone();
-    let config_out = ctx.config.clone();
+    let file = ctx.file.clone();
     let log: Arc<dyn Fn(String) + Send + Sync> = Arc::new(|line| {
         eprintln!("{} {line}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
     });
     // Opened before the workers start: it creates the search index folder on a first run,
-    // before the indexer task opens it for writing.
-    let web = hako_web::AppState::open(&config).context("web UI")?;
+    // before the indexer task opens it for writing. The web UI lays the inboxes saved in it
+    // over the file's itself, so it gets the file's.
+    let web = hako_web::AppState::open(&file).context("web UI")?;
     web.set_connection_tester(crate::connection_test::tester());
     let listen = config.web.listen;
     log(format!(
         "hako serve: {} IMAP folder(s); Ctrl-C to stop",
-        syncers.len()
+        crate::live::folder_count(&config)
     ));
     runtime()?.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = vec![];
+        // The inbox settings saved in the web UI reach the IMAP workers and the outbox.
+        let (live, watcher) = crate::live::watch_config(
+            db.clone(),
+            file,
+            config.clone(),
+            stop_rx.clone(),
+            log.clone(),
+        );
+        tasks.push(watcher);
         // The web UI, on the same runtime; it finishes open requests when told to stop.
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -131,14 +140,16 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                 web_log(format!("web UI stopped: {e}"));
             }
         }));
-        for mut s in syncers {
-            let (rx, log) = (stop_rx.clone(), log.clone());
-            tasks.push(tokio::spawn(async move { s.run(rx, log).await }));
-        }
+        tasks.push(tokio::spawn(crate::live::imap_workers(
+            db.clone(),
+            live.clone(),
+            stop_rx.clone(),
+            log.clone(),
+        )));
         // Snoozed tickets come back on time even when nobody runs a command.
-        let (mut rx, wake_log) = (stop_rx.clone(), log.clone());
+        let (mut rx, wake_log, wake_db) = (stop_rx.clone(), log.clone(), db.clone());
         tasks.push(tokio::spawn(async move {
-            let mut store = match Store::open(&db) {
+            let mut store = match Store::open(&wake_db) {
                 Ok(s) => s,
                 Err(e) => return wake_log(format!("snooze wake-ups disabled: {e}")),
             };
@@ -180,16 +191,20 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
             }
         }));
         // Replies go out when their undo window or scheduled time is over.
-        let (mut rx, out_log, config2) = (stop_rx.clone(), log.clone(), config_out.clone());
+        let (mut rx, out_log, mut live) = (stop_rx.clone(), log.clone(), live);
         tasks.push(tokio::spawn(async move {
-            let store = match Store::open(&crate::context::db_path(&config2)) {
+            let store = match Store::open(&db) {
                 Ok(s) => s,
                 Err(e) => return out_log(format!("outbox disabled: {e}")),
             };
-            let mut worker = hako_outbound::worker::OutboxWorker::new(store, config2.clone());
+            let first = (**live.borrow_and_update()).clone();
+            let mut worker = hako_outbound::worker::OutboxWorker::new(store, first);
             loop {
+                if live.has_changed().unwrap_or(false) {
+                    worker.set_config((**live.borrow_and_update()).clone());
+                }
                 let mut busy = false;
-                match crate::cmd::reply::outbox_pass(&mut worker, &config2).await {
+                match crate::cmd::reply::outbox_pass(&mut worker).await {
                     Ok(r) => {
                         // A full batch: more may be due, go on without waiting.
                         busy = r.sent + r.retrying + r.failed

@@ -40,7 +40,7 @@ pub fn inbox_from_toml(name: &str, text: &str) -> Result<InboxConfig, ConfigErro
 
 /// The inbox name inside the server settings, which password errors quote (the loader does
 /// the same for the file).
-pub(crate) fn name_servers(inbox: &mut InboxConfig) {
+pub fn name_servers(inbox: &mut InboxConfig) {
     if let Some(imap) = &mut inbox.imap {
         imap.inbox_name.clone_from(&inbox.name);
     }
@@ -75,7 +75,9 @@ fn inherit_passwords(edited: &mut InboxConfig, file: &InboxConfig) {
         e.password.clone_from(&f.password);
         e.password_command.clone_from(&f.password_command);
     }
+    // SMTP without a username sends without AUTH: nothing to inherit.
     if let (Some(e), Some(f)) = (&mut edited.smtp, &file.smtp)
+        && e.username.is_some()
         && e.password.is_none()
         && e.password_command.is_none()
     {
@@ -258,6 +260,34 @@ display_name = "Info"
         assert_eq!(smtp.password().unwrap().expose(), "typed-in-ui");
         assert!(smtp.password_command.is_none());
         check_inboxes(&all).unwrap();
+    }
+
+    #[test]
+    fn new_servers_have_the_files_defaults() {
+        use crate::{ImapConfig, Security, SmtpConfig};
+        let parsed = file().remove(0);
+        let mut imap = ImapConfig::new(
+            "imap.example.test".into(),
+            993,
+            Security::Tls,
+            "support".into(),
+        );
+        imap.password = Some("file-secret".to_owned().into());
+        imap.import_since = parsed.imap.as_ref().unwrap().import_since;
+        imap.initial_import = crate::InitialImport::Since;
+        imap.inbox_name = "support".into();
+        let mut smtp = SmtpConfig::new("smtp.example.test".into(), 587, Security::Starttls);
+        smtp.username = Some("support".into());
+        smtp.password_command = Some("pass smtp".into());
+        let made = InboxConfig {
+            imap: Some(imap),
+            smtp: Some(smtp),
+            ..parsed.clone()
+        };
+        assert_eq!(
+            inbox_to_toml(&made).unwrap(),
+            inbox_to_toml(&parsed).unwrap()
+        );
     }
 
     #[test]

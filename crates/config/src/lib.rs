@@ -30,7 +30,8 @@ mod secret;
 mod validate;
 
 pub use edited::{
-    InboxChange, check_inboxes, inbox_changes, inbox_from_toml, inbox_to_toml, overlay_inboxes,
+    InboxChange, check_inboxes, inbox_changes, inbox_from_toml, inbox_to_toml, name_servers,
+    overlay_inboxes,
 };
 pub use env::env_name;
 pub use error::ConfigError;

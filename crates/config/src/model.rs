@@ -170,6 +170,48 @@ pub struct ImapConfig {
     pub inbox_name: String,
 }
 
+impl ImapConfig {
+    /// A server with every optional key at its default (the web UI's new inbox).
+    pub fn new(host: String, port: u16, security: Security, username: String) -> ImapConfig {
+        ImapConfig {
+            host,
+            port,
+            security,
+            username,
+            password: None,
+            password_command: None,
+            folders: default_folders(),
+            tls_ca_file: None,
+            auth: ImapAuth::default(),
+            after_ingest: AfterIngest::default(),
+            move_to: None,
+            sent_folder: None,
+            initial_import: InitialImport::default(),
+            import_since: None,
+            idle: true,
+            poll_seconds: default_poll_seconds(),
+            timeout_seconds: default_timeout_seconds(),
+            inbox_name: String::new(),
+        }
+    }
+}
+
+impl SmtpConfig {
+    /// A server with every optional key at its default (the web UI's new inbox).
+    pub fn new(host: String, port: u16, security: Security) -> SmtpConfig {
+        SmtpConfig {
+            host,
+            port,
+            security,
+            username: None,
+            password: None,
+            password_command: None,
+            tls_ca_file: None,
+            inbox_name: String::new(),
+        }
+    }
+}
+
 /// `[inbox.smtp]`: sending replies.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

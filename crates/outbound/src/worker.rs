@@ -48,6 +48,18 @@ impl OutboxWorker {
         }
     }
 
+    /// New settings (an admin edited an inbox in the web UI): the SMTP connections open with
+    /// the old ones are dropped and made again on the next send.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+        self.transports.clear();
+    }
+
+    /// The settings the worker sends with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     fn transport(&mut self, inbox: InboxId) -> Result<&Transport, String> {
         if !self.transports.contains_key(&inbox) {
             let inboxes = self.store.inboxes().map_err(|e| e.to_string())?;

@@ -31,6 +31,7 @@ mod upload;
 pub use connection::{ConnectionFuture, ConnectionReport, ConnectionTester};
 pub use error::WebError;
 pub use i18n::Lang;
+pub use routes::settings::inboxes::inbox_row;
 pub use state::{AppState, Settings, db_path};
 
 use axum::Router;
@@ -38,7 +39,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::settings::{assignment, inboxes, labels, rule_form, rules, templates, users};
+use routes::settings::{assignment, inbox_form, inboxes, labels, rule_form, rules, templates, users};
 use routes::{
     actions, attachments, board, history, inbox, login, me, reply, report, settings, ticket,
 };
@@ -113,8 +114,17 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/rules/{id}/delete", post(rules::delete))
         .route("/settings/assignment", get(assignment::list))
         .route("/settings/assignment/{name}", post(assignment::save))
-        .route("/settings/inboxes", get(inboxes::list))
+        .route(
+            "/settings/inboxes",
+            get(inboxes::list).post(inbox_form::create),
+        )
+        .route("/settings/inboxes/new", get(inbox_form::new))
+        .route(
+            "/settings/inboxes/{name}",
+            get(inbox_form::edit).post(inbox_form::update),
+        )
         .route("/settings/inboxes/{name}/test", post(inboxes::test))
+        .route("/settings/inboxes/{name}/revert", post(inboxes::revert))
         .route("/me", get(me::show).post(me::save))
         .route("/me/password", post(me::password))
         .route("/static/{file}", get(static_files::serve))

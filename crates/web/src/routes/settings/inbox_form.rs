@@ -1,0 +1,368 @@
+//! The inbox editor: `/settings/inboxes/new` and `/settings/inboxes/{name}`. Address, display
+//! name, signature, approval, automatic reply, and the IMAP and SMTP servers. "Save" checks
+//! the inbox together with every other one (as the loader checks the file) and stores it in
+//! the database, where it wins over the config file (see `inboxes`); "Test" runs the
+//! connection test on the values as typed, without saving. Passwords are never shown: an
+//! empty password field keeps the current one (the file's, for an inbox from the file).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hako_config::{
+    ImapConfig, InboxConfig, Security, SmtpConfig, check_inboxes, inbox_changes, inbox_to_toml,
+    overlay_inboxes,
+};
+use hako_store::InboxEdit;
+use minijinja::context;
+use minijinja::value::Value;
+
+use super::guard;
+use super::inboxes::{Effective, find, inbox_row, run_test, saved_inboxes, tested_value};
+use crate::connection::ConnectionReport;
+use crate::form::PostForm;
+use crate::render::page;
+use crate::session::User;
+use crate::{AppState, WebError};
+
+/// `/settings/inboxes/new` is the form's own address, so no inbox may be called that.
+const RESERVED: &str = "new";
+
+/// The longest value the audit log quotes (a signature can be long).
+const AUDIT_VALUE: usize = 80;
+
+const SECURITIES: [&str; 3] = ["tls", "starttls", "none"];
+
+fn blank(name: &str) -> InboxConfig {
+    InboxConfig {
+        name: name.to_owned(),
+        address: String::new(),
+        display_name: String::new(),
+        signature: String::new(),
+        require_approval: false,
+        auto_reply: None,
+        imap: None,
+        smtp: None,
+    }
+}
+
+/// What the form shows: the values (never a password) and where each password comes from.
+fn form_value(i: &InboxConfig, current: Option<&InboxConfig>) -> Value {
+    let has = |p: bool, c: bool| p || c;
+    let imap_pw = current
+        .and_then(|c| c.imap.as_ref())
+        .is_some_and(|m| has(m.password.is_some(), m.password_command.is_some()));
+    let smtp_pw = current
+        .and_then(|c| c.smtp.as_ref())
+        .is_some_and(|m| has(m.password.is_some(), m.password_command.is_some()));
+    let imap = i.imap.as_ref();
+    let smtp = i.smtp.as_ref();
+    context! {
+        name => i.name.clone(),
+        address => i.address.clone(),
+        display_name => i.display_name.clone(),
+        signature => i.signature.clone(),
+        require_approval => i.require_approval,
+        auto_reply => i.auto_reply.clone().unwrap_or_default(),
+        imap_enabled => imap.is_some(),
+        imap_host => imap.map(|m| m.host.clone()).unwrap_or_default(),
+        imap_port => imap.map_or(993, |m| m.port),
+        imap_security => imap.map_or("tls".to_owned(), |m| m.security.to_string()),
+        imap_username => imap.map(|m| m.username.clone()).unwrap_or_default(),
+        imap_folders => imap.map_or("INBOX".to_owned(), |m| m.folders.join(", ")),
+        imap_sent_folder => imap.and_then(|m| m.sent_folder.clone()).unwrap_or_default(),
+        imap_password_set => imap_pw,
+        smtp_enabled => smtp.is_some(),
+        smtp_host => smtp.map(|m| m.host.clone()).unwrap_or_default(),
+        smtp_port => smtp.map_or(587, |m| m.port),
+        smtp_security => smtp.map_or("starttls".to_owned(), |m| m.security.to_string()),
+        smtp_username => smtp.and_then(|m| m.username.clone()).unwrap_or_default(),
+        smtp_password_set => smtp_pw,
+    }
+}
+
+/// What the page needs besides the inbox.
+struct Shown<'a> {
+    /// `None` for a new inbox.
+    existing: Option<&'a Effective>,
+    error: Option<String>,
+    tested: Option<ConnectionReport>,
+}
+
+async fn render(
+    state: &AppState,
+    user: &User,
+    inbox: &InboxConfig,
+    shown: Shown<'_>,
+) -> Result<Response, WebError> {
+    let templates: Vec<String> = state
+        .db(|s| Ok(s.templates()?.into_iter().map(|t| t.name).collect()))
+        .await?;
+    let current = shown.existing.map(|e| &e.inbox);
+    let ctx = context! {
+        section => "inboxes",
+        inbox => form_value(inbox, current),
+        new => shown.existing.is_none(),
+        source => shown.existing.map(|e| e.source.key()),
+        templates,
+        securities => SECURITIES,
+        can_test => state.connection_tester().is_some(),
+        tested => shown.tested.as_ref().map(tested_value),
+        error => shown.error.clone(),
+    };
+    let status = if shown.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, page(state, user, "settings_inbox.html", ctx)?).into_response())
+}
+
+pub(crate) async fn new(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
+    guard::admin(&user)?;
+    let shown = Shown {
+        existing: None,
+        error: None,
+        tested: None,
+    };
+    render(&state, &user, &blank(""), shown).await
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    user: User,
+    Path(name): Path<String>,
+) -> Result<Response, WebError> {
+    guard::admin(&user)?;
+    let e = find(&state, &name).await?;
+    let shown = Shown {
+        existing: Some(&e),
+        error: None,
+        tested: None,
+    };
+    render(&state, &user, &e.base(), shown).await
+}
+
+/// The new inbox form's post.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    form: PostForm,
+) -> Result<Response, WebError> {
+    guard::admin(&form.user)?;
+    let name = form.get("name").unwrap_or("").to_owned();
+    let taken = find(&state, &name).await.is_ok() || name.eq_ignore_ascii_case(RESERVED);
+    let built = build(blank(&name), &form);
+    if taken {
+        let inbox = built.unwrap_or_else(|_| blank(&name));
+        let error = Some(format!("an inbox called `{name}` exists already"));
+        let shown = Shown {
+            existing: None,
+            error,
+            tested: None,
+        };
+        return render(&state, &form.user, &inbox, shown).await;
+    }
+    submit(&state, &form, None, built).await
+}
+
+/// The edit form's post.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    form: PostForm,
+) -> Result<Response, WebError> {
+    guard::admin(&form.user)?;
+    let e = find(&state, &name).await?;
+    let built = build(e.base(), &form);
+    submit(&state, &form, Some(&e), built).await
+}
+
+/// Tests or saves what `build` made of the form; a refusal draws the form again, as typed.
+async fn submit(
+    state: &AppState,
+    form: &PostForm,
+    existing: Option<&Effective>,
+    built: Result<InboxConfig, (InboxConfig, String)>,
+) -> Result<Response, WebError> {
+    let user = &form.user;
+    let refuse = |inbox: InboxConfig, error: String| async move {
+        let shown = Shown {
+            existing,
+            error: Some(error),
+            tested: None,
+        };
+        render(state, user, &inbox, shown).await
+    };
+    let inbox = match built {
+        Ok(i) => i,
+        Err((i, e)) => return refuse(i, e).await,
+    };
+    // The inbox as hako would use it: among all the others, with the file's passwords.
+    let mut saved = saved_inboxes(state).await?;
+    saved.retain(|s| s.name != inbox.name);
+    saved.push(inbox.clone());
+    let all = overlay_inboxes(&state.settings().inboxes, saved);
+    if let Err(e) = check_inboxes(&all) {
+        return refuse(inbox, e.to_string()).await;
+    }
+    let used = all
+        .iter()
+        .find(|i| i.name == inbox.name)
+        .cloned()
+        .ok_or_else(|| WebError::Internal(format!("inbox {}: lost in the check", inbox.name)))?;
+    if let Some(t) = &inbox.auto_reply {
+        let t = t.clone();
+        let known = state.db(move |s| Ok(s.template(&t).is_ok())).await?;
+        if !known {
+            return refuse(inbox, "the automatic reply names no template".into()).await;
+        }
+    }
+    if form.get("do") == Some("test") {
+        let tested = Some(run_test(state, used).await?);
+        let shown = Shown {
+            existing,
+            error: None,
+            tested,
+        };
+        return render(state, user, &inbox, shown).await;
+    }
+    let row = match inbox_row(&used) {
+        Ok(r) => r,
+        Err(e) => return refuse(inbox, e).await,
+    };
+    let settings = inbox_to_toml(&inbox).map_err(|e| WebError::Internal(e.to_string()))?;
+    let edit = describe(existing.map(|e| &e.inbox), &used);
+    let actor = user.actor();
+    let done = state
+        .db(move |s| Ok(s.save_edited_inbox(actor, &row, &settings, &edit)))
+        .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to("/settings/inboxes").into_response()),
+        Err(e) => {
+            let (_, message) = super::refusal(e)?;
+            refuse(inbox, message).await
+        }
+    }
+}
+
+/// The audit log's before and after: the changed keys only.
+fn describe(before: Option<&InboxConfig>, after: &InboxConfig) -> InboxEdit {
+    let short = |v: &str| {
+        let v: String = v.chars().take(AUDIT_VALUE).collect();
+        format!("{v:?}")
+    };
+    let before_all = before.cloned().unwrap_or_else(|| blank(&after.name));
+    let changes = inbox_changes(&before_all, after);
+    let list = |pick: &dyn Fn(&hako_config::InboxChange) -> String| {
+        changes
+            .iter()
+            .map(|c| format!("{} {}", c.key, pick(c)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    InboxEdit {
+        before: if before.is_none() {
+            "(new inbox)".into()
+        } else {
+            list(&|c| short(&c.before))
+        },
+        after: list(&|c| short(&c.after)),
+    }
+}
+
+/// The form's values over `base` (which keeps the keys the form does not show: IMAP policy,
+/// CA file, password command …). On a refusal, the inbox as typed and the reason.
+fn build(base: InboxConfig, f: &PostForm) -> Result<InboxConfig, (InboxConfig, String)> {
+    let mut i = base;
+    let text = |k: &str| f.get(k).unwrap_or("").to_owned();
+    i.address = text("address");
+    i.display_name = text("display_name");
+    i.signature = f
+        .raw("signature")
+        .unwrap_or("")
+        .replace("\r\n", "\n")
+        .trim_end()
+        .to_owned();
+    i.require_approval = f.checked("require_approval");
+    i.auto_reply = f.get("auto_reply").map(str::to_owned);
+    let mut problem = None;
+    let mut note = |e: String| {
+        problem.get_or_insert(e);
+    };
+    i.imap = if f.checked("imap_enabled") {
+        let mut m = i.imap.take().unwrap_or_else(|| {
+            ImapConfig::new(String::new(), 993, Security::Tls, String::new())
+        });
+        m.host = text("imap_host");
+        m.port = port(f, "imap_port").unwrap_or_else(|e| {
+            note(e);
+            m.port
+        });
+        m.security = security(f, "imap_security").unwrap_or_else(|e| {
+            note(e);
+            m.security
+        });
+        m.username = text("imap_username");
+        m.folders = text("imap_folders")
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        m.sent_folder = f.get("imap_sent_folder").map(str::to_owned);
+        if let Some(p) = f.get("imap_password") {
+            m.password = Some(p.to_owned().into());
+            m.password_command = None;
+        }
+        Some(m)
+    } else {
+        None
+    };
+    i.smtp = if f.checked("smtp_enabled") {
+        let mut m = i.smtp.take().unwrap_or_else(|| {
+            SmtpConfig::new(String::new(), 587, Security::Starttls)
+        });
+        m.host = text("smtp_host");
+        m.port = port(f, "smtp_port").unwrap_or_else(|e| {
+            note(e);
+            m.port
+        });
+        m.security = security(f, "smtp_security").unwrap_or_else(|e| {
+            note(e);
+            m.security
+        });
+        m.username = f.get("smtp_username").map(str::to_owned);
+        if let Some(p) = f.get("smtp_password") {
+            m.password = Some(p.to_owned().into());
+            m.password_command = None;
+        }
+        if m.username.is_none() {
+            // Without a username hako sends without AUTH: no password to keep.
+            m.password = None;
+            m.password_command = None;
+        }
+        Some(m)
+    } else {
+        None
+    };
+    hako_config::name_servers(&mut i);
+    match problem {
+        Some(e) => Err((i, e)),
+        None => Ok(i),
+    }
+}
+
+fn port(f: &PostForm, key: &str) -> Result<u16, String> {
+    let raw = f.get(key).unwrap_or("");
+    raw.parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("`{}`: the port must be a number from 1 to 65535", raw))
+}
+
+fn security(f: &PostForm, key: &str) -> Result<Security, String> {
+    match f.get(key).unwrap_or("") {
+        "tls" => Ok(Security::Tls),
+        "starttls" => Ok(Security::Starttls),
+        "none" => Ok(Security::None),
+        other => Err(format!("`{other}`: security is tls, starttls or none")),
+    }
+}
