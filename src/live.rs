@@ -110,7 +110,11 @@ fn start(
 ) -> Result<Running> {
     let (stop, rx) = watch::channel(false);
     let mut tasks = vec![];
-    let folders = inbox.imap.as_ref().map(|m| m.folders.clone()).unwrap_or_default();
+    let folders = inbox
+        .imap
+        .as_ref()
+        .map(|m| m.folders.clone())
+        .unwrap_or_default();
     for folder in folders {
         let mut syncer = Syncer::new(Store::open(db)?, config, inbox, &folder)?;
         let (rx, log) = (rx.clone(), log.clone());
@@ -149,7 +153,9 @@ pub async fn imap_workers(
             .collect();
         for name in changed {
             if let Some(r) = running.remove(&name) {
-                log(format!("inbox {name}: settings changed; stopping its IMAP worker(s)"));
+                log(format!(
+                    "inbox {name}: settings changed; stopping its IMAP worker(s)"
+                ));
                 r.stop().await;
             }
         }
@@ -161,7 +167,10 @@ pub async fn imap_workers(
                 log(format!("inbox {}: starting its IMAP worker(s)", inbox.name));
             }
             let r = start(&db, &current, inbox, &log).unwrap_or_else(|e| {
-                log(format!("inbox {}: IMAP worker not started: {e:#}", inbox.name));
+                log(format!(
+                    "inbox {}: IMAP worker not started: {e:#}",
+                    inbox.name
+                ));
                 // Remembered as running with no tasks: tried again when the settings change.
                 Running {
                     settings: fingerprint(inbox),

@@ -545,3 +545,72 @@ fn a_new_account_with_initial_import_since_takes_only_mail_from_that_date() {
     h.ok(&["sync", "--once"]);
     assert_eq!(h.stats()["messages"], 3);
 }
+
+#[test]
+fn inbox_settings_saved_in_the_web_ui_reach_a_running_serve_and_revert_from_the_cli() {
+    let _shared = imap_shared();
+    let s = mail_servers();
+    let folder = fresh_folder("live", 2, None);
+    let right = inbox("support", "support@example.test", &[&folder], "");
+    // The file has a wrong password: nothing can arrive until the admin fixes it.
+    let wrong = right.replace(
+        &format!("password = \"{}\"", s.password),
+        "password = \"not-the-password\"",
+    );
+    assert_ne!(wrong, right);
+    let h = hako(&[wrong]);
+    let server = serve(&h);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(h.stats()["messages"], 0, "logged in with a wrong password?");
+
+    // What the web UI's inbox editor stores (see crates/web/tests/settings.rs).
+    let table = right
+        .replace("[[inbox]]", "")
+        .replace("[inbox.imap]", "[imap]");
+    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
+    let row = hako_store::NewInbox {
+        name: "support".into(),
+        address: hako_domain::EmailAddress::parse("support@example.test").unwrap(),
+        display_name: "support".into(),
+        signature: String::new(),
+        requires_approval: false,
+        auto_reply: None,
+    };
+    let saved = hako_config::inbox_from_toml("support", &table).expect("a valid saved inbox");
+    let text = hako_config::inbox_to_toml(&saved).unwrap();
+    store
+        .save_edited_inbox(
+            hako_domain::Actor::System,
+            &row,
+            &text,
+            &hako_store::InboxEdit::default(),
+        )
+        .unwrap();
+    let took = wait_until(Duration::from_secs(30), || h.stats()["messages"] == 2);
+    let log = stop(server);
+    assert!(
+        took.is_some(),
+        "the new password never took; serve said:\n{log}"
+    );
+    assert!(
+        log.contains("inbox support: settings changed; stopping its IMAP worker"),
+        "{log}"
+    );
+
+    let list = h.json(&["inbox", "list", "--json"]);
+    assert_eq!(list[0]["name"], "support");
+    assert_eq!(list[0]["settings"], "web over config");
+    let out = h.ok(&["inbox", "revert", "support"]);
+    assert!(
+        out.contains("the config file's settings apply again"),
+        "{out}"
+    );
+    assert_eq!(
+        h.json(&["inbox", "list", "--json"])[0]["settings"],
+        "config"
+    );
+    // With the file's wrong password again, a sync fails and names the inbox.
+    let out = h.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    assert!(common::stderr(&out).contains("support"));
+}

@@ -124,6 +124,16 @@ pub fn inbox_changes(before: &InboxConfig, after: &InboxConfig) -> Vec<InboxChan
         .collect()
 }
 
+/// Where a password comes from, comparable: the value or the command ("" for none). Only
+/// compared, never shown (see `inbox_changes`).
+fn secret(password: &Option<crate::Secret>, command: &Option<String>) -> String {
+    match (password, command) {
+        (Some(p), _) => format!("password {}", p.expose()),
+        (None, Some(c)) => format!("command {c}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// Every setting the editor can change as (key, value); "" for absent.
 fn flatten(i: &InboxConfig) -> Vec<(&'static str, String)> {
     let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
@@ -147,7 +157,8 @@ fn flatten(i: &InboxConfig) -> Vec<(&'static str, String)> {
         ("imap.username", opt(imap.map(|m| m.username.as_str()))),
         (
             "imap.password",
-            opt(imap.and_then(|m| m.password.as_ref()).map(|p| p.expose())),
+            imap.map(|m| secret(&m.password, &m.password_command))
+                .unwrap_or_default(),
         ),
         (
             "imap.folders",
@@ -172,7 +183,8 @@ fn flatten(i: &InboxConfig) -> Vec<(&'static str, String)> {
         ),
         (
             "smtp.password",
-            opt(smtp.and_then(|m| m.password.as_ref()).map(|p| p.expose())),
+            smtp.map(|m| secret(&m.password, &m.password_command))
+                .unwrap_or_default(),
         ),
     ]
 }
@@ -319,11 +331,19 @@ display_name = "Info"
                 "smtp.host",
                 "smtp.port",
                 "smtp.security",
-                "smtp.username"
+                "smtp.username",
+                "smtp.password"
             ]
         );
+        assert_eq!(
+            (changes[6].before.as_str(), changes[6].after.as_str()),
+            ("set", "none")
+        );
         let text = format!("{changes:?}");
-        assert!(!text.contains("secret"), "{text}");
+        assert!(
+            !text.contains("secret") && !text.contains("pass smtp"),
+            "{text}"
+        );
         assert_eq!(changes[1].after, "changed");
         assert!(inbox_changes(&before, &before).is_empty());
     }

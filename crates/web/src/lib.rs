@@ -39,7 +39,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use routes::settings::{assignment, inbox_form, inboxes, labels, rule_form, rules, templates, users};
+use routes::settings::{
+    assignment, inbox_form, inboxes, labels, rule_form, rules, templates, users,
+};
 use routes::{
     actions, attachments, board, history, inbox, login, me, reply, report, settings, ticket,
 };

@@ -251,3 +251,206 @@ async fn inboxes_show_the_config_without_passwords_and_test_the_connection() {
     let r = plain.get("/settings/inboxes", Some(&admin_b)).await;
     assert!(r.body.contains("runs only in hako serve"));
 }
+
+/// The saved settings of `name`, as TOML.
+fn saved(app: &App, name: &str) -> Option<String> {
+    app.store()
+        .edited_inboxes()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == name)
+        .map(|e| e.settings)
+}
+
+#[tokio::test]
+async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_password() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let form = app.get("/settings/inboxes/support", Some(&b)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for shown in [
+        "サポート窓口",
+        "imap.example.test",
+        "value=\"993\"",
+        "keep it",
+    ] {
+        assert!(form.body.contains(shown), "{shown}");
+    }
+    assert!(
+        !form.body.contains("never-shown"),
+        "no password, no command"
+    );
+    let fields = |signature: &'static str, smtp_password: &'static str, what: &'static str| {
+        vec![
+            ("address", "support@example.test"),
+            ("display_name", "Example support"),
+            ("signature", signature),
+            ("require_approval", "1"),
+            ("auto_reply", "auto-ack-ja"),
+            ("imap_enabled", "1"),
+            ("imap_host", "imap2.example.test"),
+            ("imap_port", "993"),
+            ("imap_security", "tls"),
+            ("imap_username", "support@example.test"),
+            ("imap_password", ""),
+            ("imap_folders", "INBOX, 問い合わせ"),
+            ("imap_sent_folder", "Sent"),
+            ("smtp_enabled", "1"),
+            ("smtp_host", "smtp.example.test"),
+            ("smtp_port", "465"),
+            ("smtp_security", "tls"),
+            ("smtp_username", "support@example.test"),
+            ("smtp_password", smtp_password),
+            ("do", what),
+        ]
+    };
+    // Test first: the typed host, the file's password (the field was left empty); not saved.
+    let r = app
+        .post(
+            "/settings/inboxes/support",
+            Some(&b),
+            &fields("-- 箱", "", "test"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "fake IMAP for support: INBOX, 3 messages (host imap2.example.test, password imap-secret-never-shown)"
+        ),
+        "the test used the typed values and the file's password"
+    );
+    assert_eq!(saved(&app, "support"), None, "a test saves nothing");
+
+    let r = app
+        .post(
+            "/settings/inboxes/support",
+            Some(&b),
+            &fields("-- 箱\r\nサポート", "typed-smtp-pass", "save"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let text = saved(&app, "support").unwrap();
+    assert!(text.contains("imap2.example.test") && text.contains("問い合わせ"));
+    assert!(text.contains("typed-smtp-pass"), "a typed password is kept");
+    assert!(
+        !text.contains("imap-secret") && !text.contains("echo smtp-secret"),
+        "the file's secrets stay in the file: {text}"
+    );
+    let inbox = app.store().inbox_by_name("support").unwrap();
+    assert_eq!(
+        inbox.signature, "-- 箱\nサポート",
+        "the composer's signature, at once"
+    );
+    assert_eq!(inbox.auto_reply.as_deref(), Some("auto-ack-ja"));
+    let e = &app.store().audit_log(1).unwrap()[0];
+    assert_eq!(e.event.action, Action::InboxEdited);
+    let after = e.event.after.as_deref().unwrap();
+    assert!(
+        after.contains("imap.host \"imap2.example.test\"")
+            && after.contains("smtp.password \"changed\""),
+        "{after}"
+    );
+    assert!(!after.contains("typed-smtp-pass"), "{after}");
+
+    let list = app.get("/settings/inboxes", Some(&b)).await;
+    assert!(list.body.contains("edited here (over the config file)"));
+    assert!(list.body.contains("imap2.example.test:993 (tls)"));
+    assert!(!list.body.contains("typed-smtp-pass") && !list.body.contains("never-shown"));
+    let form = app.get("/settings/inboxes/support", Some(&b)).await;
+    assert!(!form.body.contains("typed-smtp-pass"));
+
+    // The connection test button of the list uses the saved settings.
+    let r = app
+        .post("/settings/inboxes/support/test", Some(&b), &[])
+        .await;
+    assert!(
+        r.body
+            .contains("host imap2.example.test, password imap-secret-never-shown")
+    );
+
+    // A port that is not one is refused, as typed, and nothing changes.
+    let mut bad = fields("x", "", "save");
+    bad[7] = ("imap_port", "99999");
+    let r = app.post("/settings/inboxes/support", Some(&b), &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("the port must be a number from 1 to 65535"));
+    assert!(saved(&app, "support").unwrap().contains("typed-smtp-pass"));
+
+    let r = app
+        .post("/settings/inboxes/support/revert", Some(&b), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved(&app, "support"), None);
+    assert_eq!(
+        app.store().inbox_by_name("support").unwrap().signature,
+        "サポート窓口"
+    );
+    let list = app.get("/settings/inboxes", Some(&b)).await;
+    assert!(list.body.contains("imap.example.test:993 (tls)"));
+    // Only an inbox edited over the file can be reverted.
+    let r = app
+        .post("/settings/inboxes/support/revert", Some(&b), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_new_inbox_is_added_and_clashes_are_refused_with_the_reason() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let new = |name: &'static str, address: &'static str| {
+        vec![
+            ("name", name),
+            ("address", address),
+            ("display_name", "営業窓口"),
+            ("signature", ""),
+            ("smtp_enabled", "1"),
+            ("smtp_host", "127.0.0.1"),
+            ("smtp_port", "25"),
+            ("smtp_security", "none"),
+            ("smtp_username", ""),
+            ("do", "save"),
+        ]
+    };
+    for (name, address, reason) in [
+        ("support", "x@example.test", "exists already"),
+        ("new", "x@example.test", "exists already"),
+        (
+            "sales",
+            "INFO@example.test",
+            "is already used by inbox `info`",
+        ),
+        (
+            "営業",
+            "sales@example.test",
+            "may only contain ASCII letters",
+        ),
+        ("sales", "not-an-address", "not a plausible email address"),
+    ] {
+        let r = app
+            .post("/settings/inboxes", Some(&b), &new(name, address))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name} {address}");
+        assert!(r.body.contains(reason), "{name} {address}: {reason}");
+        assert!(r.body.contains("営業窓口"), "the form keeps what was typed");
+    }
+    assert!(app.store().edited_inboxes().unwrap().is_empty());
+    let r = app
+        .post(
+            "/settings/inboxes",
+            Some(&b),
+            &new("sales", "sales@example.test"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let sales = app.store().inbox_by_name("sales").unwrap();
+    assert_eq!(sales.display_name, "営業窓口");
+    let list = app.get("/settings/inboxes", Some(&b)).await;
+    assert!(list.body.contains("added here"));
+    assert!(list.body.contains("127.0.0.1:25 (none)"));
+    // Added here, so there is no file version to revert to.
+    assert!(!list.body.contains("/settings/inboxes/sales/revert"));
+    // Agents can now be put in it.
+    let edit = app.get("/settings/users", Some(&b)).await;
+    assert!(edit.body.contains("営業窓口"));
+}

@@ -50,8 +50,14 @@ pub fn fake_tester() -> ConnectionTester {
         Box::pin(async move {
             ConnectionReport {
                 imap: Some(Ok(format!(
-                    "fake IMAP for {}: INBOX, 3 messages",
-                    inbox.name
+                    "fake IMAP for {}: INBOX, 3 messages (host {}, password {})",
+                    inbox.name,
+                    inbox.imap.as_ref().map_or("-", |m| m.host.as_str()),
+                    inbox
+                        .imap
+                        .as_ref()
+                        .and_then(|m| m.password().ok())
+                        .map_or("none".to_owned(), |p| p.expose().to_owned()),
                 ))),
                 smtp: Some(Err("535 5.7.8 fake: authentication failed".into())),
             }
@@ -179,13 +185,37 @@ pub const ROLE_TABLE: &[Route] = &[
     ),
     ("GET", "/settings/inboxes", &[]),
     ("POST", "/settings/inboxes/support/test", &[]),
+    ("GET", "/settings/inboxes/new", &[]),
+    (
+        "POST",
+        "/settings/inboxes",
+        &[
+            ("name", "sales"),
+            ("address", "sales@example.test"),
+            ("display_name", "Sales"),
+            ("do", "save"),
+        ],
+    ),
+    ("GET", "/settings/inboxes/support", &[]),
+    (
+        "POST",
+        "/settings/inboxes/support",
+        &[
+            ("address", "support@example.test"),
+            ("display_name", "Example support"),
+            ("signature", "-- edited"),
+            ("do", "save"),
+        ],
+    ),
+    ("POST", "/settings/inboxes/support/revert", &[]),
 ];
 
 /// Everything the settings can change, to compare before and after.
 pub fn snapshot(app: &App) -> String {
     let s = app.store();
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        s.edited_inboxes().unwrap(),
         s.labels().unwrap(),
         s.agents().unwrap(),
         s.templates().unwrap(),

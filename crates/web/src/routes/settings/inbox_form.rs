@@ -152,7 +152,7 @@ pub(crate) async fn create(
     let taken = find(&state, &name).await.is_ok() || name.eq_ignore_ascii_case(RESERVED);
     let built = build(blank(&name), &form);
     if taken {
-        let inbox = built.unwrap_or_else(|_| blank(&name));
+        let inbox = built.0;
         let error = Some(format!("an inbox called `{name}` exists already"));
         let shown = Shown {
             existing: None,
@@ -181,7 +181,7 @@ async fn submit(
     state: &AppState,
     form: &PostForm,
     existing: Option<&Effective>,
-    built: Result<InboxConfig, (InboxConfig, String)>,
+    built: (InboxConfig, Option<String>),
 ) -> Result<Response, WebError> {
     let user = &form.user;
     let refuse = |inbox: InboxConfig, error: String| async move {
@@ -193,8 +193,8 @@ async fn submit(
         render(state, user, &inbox, shown).await
     };
     let inbox = match built {
-        Ok(i) => i,
-        Err((i, e)) => return refuse(i, e).await,
+        (i, Some(e)) => return refuse(i, e).await,
+        (i, None) => i,
     };
     // The inbox as hako would use it: among all the others, with the file's passwords.
     let mut saved = saved_inboxes(state).await?;
@@ -270,8 +270,8 @@ fn describe(before: Option<&InboxConfig>, after: &InboxConfig) -> InboxEdit {
 }
 
 /// The form's values over `base` (which keeps the keys the form does not show: IMAP policy,
-/// CA file, password command …). On a refusal, the inbox as typed and the reason.
-fn build(base: InboxConfig, f: &PostForm) -> Result<InboxConfig, (InboxConfig, String)> {
+/// CA file, password command …), and what is wrong with them, if something is.
+fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
     let mut i = base;
     let text = |k: &str| f.get(k).unwrap_or("").to_owned();
     i.address = text("address");
@@ -289,9 +289,10 @@ fn build(base: InboxConfig, f: &PostForm) -> Result<InboxConfig, (InboxConfig, S
         problem.get_or_insert(e);
     };
     i.imap = if f.checked("imap_enabled") {
-        let mut m = i.imap.take().unwrap_or_else(|| {
-            ImapConfig::new(String::new(), 993, Security::Tls, String::new())
-        });
+        let mut m = i
+            .imap
+            .take()
+            .unwrap_or_else(|| ImapConfig::new(String::new(), 993, Security::Tls, String::new()));
         m.host = text("imap_host");
         m.port = port(f, "imap_port").unwrap_or_else(|e| {
             note(e);
@@ -317,9 +318,10 @@ fn build(base: InboxConfig, f: &PostForm) -> Result<InboxConfig, (InboxConfig, S
         None
     };
     i.smtp = if f.checked("smtp_enabled") {
-        let mut m = i.smtp.take().unwrap_or_else(|| {
-            SmtpConfig::new(String::new(), 587, Security::Starttls)
-        });
+        let mut m = i
+            .smtp
+            .take()
+            .unwrap_or_else(|| SmtpConfig::new(String::new(), 587, Security::Starttls));
         m.host = text("smtp_host");
         m.port = port(f, "smtp_port").unwrap_or_else(|e| {
             note(e);
@@ -344,10 +346,7 @@ fn build(base: InboxConfig, f: &PostForm) -> Result<InboxConfig, (InboxConfig, S
         None
     };
     hako_config::name_servers(&mut i);
-    match problem {
-        Some(e) => Err((i, e)),
-        None => Ok(i),
-    }
+    (i, problem)
 }
 
 fn port(f: &PostForm, key: &str) -> Result<u16, String> {
