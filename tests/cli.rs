@@ -469,3 +469,23 @@ fn reply_templates_greet_new_and_repeat_customers_and_bad_ones_are_refused() {
     let missing = h.fails(&["reply", "1002", "--template", "nope"]);
     assert!(missing.contains("template nope"), "{missing}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
+    use std::process::Stdio;
+    let h = Hako::init();
+    let mut child = h
+        .command(&["inbox", "list", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -c0`: the reader is gone before hako writes.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}

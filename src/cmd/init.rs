@@ -8,7 +8,7 @@ use hako_domain::{EmailAddress, Role};
 use hako_store::{NewAgent, Store, StoreError};
 use std::path::Path;
 
-use crate::context::{db_path, load_config, sync_inboxes};
+use crate::context::{db_path, effective_config, load_config, sync_inboxes};
 
 #[derive(Args)]
 pub struct InitArgs {
@@ -30,6 +30,8 @@ pub fn run(config: Option<&Path>, a: &InitArgs) -> Result<()> {
     let db = db_path(&config);
     let fresh = !db.exists();
     let mut store = Store::open(&db)?;
+    // Run again on an existing folder, init keeps the inboxes edited in the web UI.
+    let config = effective_config(&store, &config)?;
     sync_inboxes(&mut store, &config)?;
     crate::context::seed_templates(&mut store)?;
     println!(

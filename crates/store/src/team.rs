@@ -6,12 +6,16 @@
 //! may leave the team without an active admin.
 
 use hako_domain::label::validate_label_name;
-use hako_domain::{Action, Actor, Agent, AgentId, Colour, InboxId, Label, LabelId, Role};
+use hako_domain::{
+    Action, Actor, Agent, AgentId, Colour, InboxId, Label, LabelId, Role, TicketId, Timestamp,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::ms;
 use crate::directory::set_memberships;
+use crate::ops::change::{assign_in_tx, check_assignable};
 use crate::ops::{EventRecord, record};
+use crate::queries::load_ticket_by_id;
 use crate::{Result, Store, StoreError};
 
 /// What an admin sets on a user; every field is written.
@@ -129,6 +133,7 @@ impl Store {
                     "the team would have no active admin left to change its settings",
                 ));
             }
+            give_back(tx, actor, id, now)?;
             team_change(
                 tx,
                 actor,
@@ -212,3 +217,23 @@ impl Store {
 
 #[cfg(test)]
 mod tests;
+
+/// Unassigns the open, pending and snoozed tickets `agent` may no longer hold (deactivated, or
+/// no longer in the ticket's inbox), each with its audit event: left assigned, they would wait
+/// unseen under a name nobody answers for. Closed tickets keep who handled them.
+fn give_back(tx: &Connection, actor: Actor, agent: AgentId, now: Timestamp) -> Result<()> {
+    let held: Vec<i64> = tx
+        .prepare(
+            "SELECT id FROM tickets WHERE assignee_id = ?1 AND merged_into IS NULL
+               AND status IN ('open', 'pending', 'snoozed')",
+        )
+        .and_then(|mut st| st.query_map([agent.0], |r| r.get(0))?.collect())
+        .map_err(StoreError::sql("list a user's tickets"))?;
+    for id in held {
+        let t = load_ticket_by_id(tx, TicketId(id))?;
+        if check_assignable(tx, agent, &t).is_err() {
+            assign_in_tx(tx, actor, &t, None, None, now)?;
+        }
+    }
+    Ok(())
+}

@@ -711,3 +711,68 @@ fn team_changes_are_in_the_audit_log_too() {
     assert!(actions.contains(&Action::UserAdded));
     assert!(actions.contains(&Action::InboxSaved));
 }
+
+#[test]
+fn a_deactivated_or_removed_user_gives_back_their_open_tickets_but_keeps_closed_ones() {
+    let mut f = Fixture::new();
+    // The team keeps an active admin through every change.
+    f.store
+        .add_agent(
+            Actor::System,
+            &hako_store::NewAgent {
+                name: "admin".into(),
+                email: hako_domain::EmailAddress::parse("admin@example.test").unwrap(),
+                role: hako_domain::Role::Admin,
+                colour: None,
+                inboxes: vec![],
+                password: None,
+                can_send: true,
+            },
+        )
+        .unwrap();
+    let sup = |f: &mut Fixture, subject| f.ticket(f.support, "taro@customer.test", subject);
+    let (open, closed) = (sup(&mut f, "open"), sup(&mut f, "closed"));
+    let info = f.ticket(f.info, "hanako@customer.test", "info");
+    for n in [open, closed, info] {
+        f.store
+            .apply(
+                Actor::System,
+                n,
+                &Change::Assign(Some(f.suzuki)),
+                Expect::Any,
+            )
+            .unwrap();
+    }
+    f.store
+        .apply(
+            Actor::System,
+            closed,
+            &Change::SetStatus(Status::Closed),
+            Expect::Any,
+        )
+        .unwrap();
+    let assignee = |f: &Fixture, n| f.store.ticket_detail(n).unwrap().ticket.assignee;
+    let boss = Actor::Agent(f.boss);
+    // suzuki leaves the info inbox: its ticket is given back, support's stay.
+    let now = f.store.agent(f.suzuki).unwrap();
+    let mut u = hako_store::AgentUpdate {
+        role: now.role,
+        inboxes: vec![f.support],
+        active: true,
+        can_send: now.can_send,
+    };
+    f.store.update_agent(boss, f.suzuki, &u).unwrap();
+    assert_eq!(assignee(&f, info), None);
+    assert_eq!(assignee(&f, open), Some(f.suzuki));
+    assert_eq!(actions(&f.store, info).last(), Some(&Action::Unassigned));
+    // Deactivated: the open ticket too; the closed one still says who handled it.
+    u.active = false;
+    f.store.update_agent(boss, f.suzuki, &u).unwrap();
+    assert_eq!(assignee(&f, open), None);
+    assert_eq!(assignee(&f, closed), Some(f.suzuki));
+    let e = f.store.ticket_detail(open).unwrap().events;
+    let (last, _) = e.last().unwrap();
+    assert_eq!(last.action, Action::Unassigned);
+    assert_eq!(last.actor, boss);
+    assert_eq!(last.before.as_deref(), Some("suzuki@example.test"));
+}
