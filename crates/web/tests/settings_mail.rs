@@ -264,3 +264,50 @@ async fn each_inbox_gets_a_strategy_and_a_cap() {
     let r = app.get("/settings/assignment", Some(&b)).await;
     assert!(!r.body.contains("sato@example.test"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_rule_with_two_conditions_on_one_field_keeps_both_when_saved_from_the_web() {
+    use hako_domain::rules::{Condition, Field, Rule, RuleAction};
+    let app = app();
+    let b = app.browser(admin(&app));
+    let cond = |v: &str| Condition {
+        field: Field::Subject,
+        values: vec![v.into()],
+    };
+    let rule = Rule {
+        id: None,
+        name: "至急の請求".into(),
+        enabled: true,
+        // Made in the CLI: `--if-subject 請求 … --if-subject 至急` as two conditions (AND).
+        conditions: vec![cond("請求"), cond("至急")],
+        actions: vec![RuleAction::SetStatus(hako_domain::StatusKind::Pending)],
+    };
+    let id = app
+        .store()
+        .add_rule(hako_domain::Actor::System, &rule, None)
+        .unwrap()
+        .id();
+    let path = format!("/settings/rules/{}", id.0);
+    let page = app.get(&path, Some(&b)).await;
+    assert_eq!(page.body.matches("name=\"if_subject\"").count(), 2);
+    assert!(page.body.contains("and also"));
+    // Saved again as shown: still two conditions, not one with two alternatives.
+    let r = app
+        .post(
+            &path,
+            Some(&b),
+            &[
+                ("name", "至急の請求"),
+                ("enabled", "1"),
+                ("if_subject", "請求"),
+                ("if_subject", "至急"),
+                ("if_sender", ""),
+                ("status", "pending"),
+                ("do", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let saved = app.store().rule(id).unwrap();
+    assert_eq!(saved.rule.conditions, vec![cond("請求"), cond("至急")]);
+}

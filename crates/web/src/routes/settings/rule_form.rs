@@ -1,6 +1,7 @@
 //! The rule editor (`/settings/rules/new`, `/settings/rules/{id}`): a name, a box of values
-//! per field (one per line; values of a field are alternatives, fields must all match — the
-//! same shape as `hako rule add --if-…`), the actions (labels, an assignee, a status), and
+//! per condition (one per line; values in a box are alternatives, boxes must all match — the
+//! same shape as `hako rule add --if-…`; a field gets a second box only for a rule with two
+//! conditions on it), the actions (labels, an assignee, a status), and
 //! "test against ticket #N", which shows what the rule would make of that ticket's first
 //! customer message before anything is saved.
 
@@ -33,18 +34,23 @@ pub(crate) const FIELDS: [Field; 6] = [
 
 /// The rule the form describes (not checked: the store's `normalized` does that).
 fn rule_from(form: &PostForm, id: Option<RuleId>) -> Result<Rule, WebError> {
+    // Each box is one condition; a field has a second box only when a rule made in the CLI
+    // has two conditions on it (both must match), so a save keeps them apart.
     let conditions = FIELDS
         .iter()
-        .filter_map(|f| {
-            let values: Vec<String> = form
-                .raw(&format!("if_{}", f.as_str()))
-                .unwrap_or("")
-                .lines()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect();
-            (!values.is_empty()).then_some(Condition { field: *f, values })
+        .flat_map(|f| {
+            form.all(&format!("if_{}", f.as_str()))
+                .into_iter()
+                .filter_map(|text| {
+                    let values: Vec<String> = text
+                        .lines()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    (!values.is_empty()).then_some(Condition { field: *f, values })
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut actions = vec![];
@@ -75,13 +81,18 @@ fn rule_from(form: &PostForm, id: Option<RuleId>) -> Result<Rule, WebError> {
 
 /// The form's values for `rule`, with the labels and agents to choose from.
 fn form_view(s: &Store, lang: Lang, rule: &Rule) -> Result<Value, WebError> {
-    let values = |f: Field| -> String {
-        rule.conditions
+    // One box per condition of the field, and one empty box for a field with none.
+    let boxes = |f: Field| -> Vec<String> {
+        let mut b: Vec<String> = rule
+            .conditions
             .iter()
             .filter(|c| c.field == f)
-            .flat_map(|c| c.values.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|c| c.values.join("\n"))
+            .collect();
+        if b.is_empty() {
+            b.push(String::new());
+        }
+        b
     };
     let fields: Vec<Value> = FIELDS
         .iter()
@@ -89,7 +100,7 @@ fn form_view(s: &Store, lang: Lang, rule: &Rule) -> Result<Value, WebError> {
             context! {
                 name => f.as_str(),
                 label => text(lang, &format!("rules.field.{}", f.as_str())),
-                values => values(*f),
+                boxes => boxes(*f),
             }
         })
         .collect();
