@@ -53,17 +53,21 @@ fn replace(store: &Store, index: &SearchIndex, tickets: &[TicketId]) -> Result<(
     Ok(())
 }
 
-/// Indexes every queued ticket; returns how many.
-pub fn drain(store: &mut Store, index: &SearchIndex) -> Result<u64> {
+/// Tickets `hako serve` indexes before it looks up again (logs progress, checks for a stop).
+pub const DRAIN_SLICE: u64 = 5_000;
+
+/// Indexes queued tickets, about `max` of them (whole batches); returns how many.
+pub fn drain(store: &mut Store, index: &SearchIndex, max: u64) -> Result<u64> {
     let mut done = 0;
-    loop {
+    while done < max {
         let (tickets, upto) = store.pending_index(BATCH)?;
-        let Some(upto) = upto else { return Ok(done) };
+        let Some(upto) = upto else { break };
         replace(store, index, &tickets)?;
         index.commit()?;
         store.ack_index(&tickets, upto)?;
         done += tickets.len() as u64;
     }
+    Ok(done)
 }
 
 /// Rebuilds the index from the database, calling `progress(done, total)` per batch.

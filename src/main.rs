@@ -6,6 +6,7 @@ mod bench;
 mod cmd;
 mod connection_test;
 mod context;
+mod data_lock;
 mod indexer;
 mod live;
 mod output;

@@ -614,3 +614,62 @@ fn inbox_settings_saved_in_the_web_ui_reach_a_running_serve_and_revert_from_the_
     assert!(!out.status.success());
     assert!(common::stderr(&out).contains("support"));
 }
+
+#[test]
+fn one_serve_per_data_folder_and_reindex_hands_its_work_to_the_running_serve() {
+    let h = Hako::init();
+    h.email_ticket(
+        "support",
+        "taro@customer.test",
+        "請求書の再発行",
+        "先月分です",
+    );
+    h.email_ticket(
+        "info",
+        "hanako@customer.test",
+        "配送について",
+        "まだ届きません",
+    );
+    let indexed = |h: &Hako| {
+        let c = h.json(&["index", "check", "--json"]);
+        c["queued_tickets"] == 0 && c["indexed"] == 2 && c["missing"] == serde_json::json!([])
+    };
+    let server = serve(&h);
+    wait_until(Duration::from_secs(20), || indexed(&h)).expect("serve never indexed");
+
+    // A second serve on the same folder stops at once, saying why.
+    let mut second = h
+        .command(&["serve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ended = wait_until(Duration::from_secs(20), || {
+        second.try_wait().unwrap().is_some()
+    });
+    if ended.is_none() {
+        let _ = second.kill();
+        panic!("a second serve ran beside the first");
+    }
+    let out = second.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let err = common::stderr(&out);
+    assert!(err.contains("another `hako serve`"), "{err}");
+
+    // reindex does not delete the index under serve: serve re-indexes in the background.
+    let out = h.ok(&["reindex"]);
+    assert!(
+        out.contains("re-indexes the 2 tickets in the background"),
+        "{out}"
+    );
+    wait_until(Duration::from_secs(20), || indexed(&h)).expect("serve never re-indexed");
+    let found = h.json(&["search", "請求書", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let log = stop(server);
+    assert!(log.contains("search index: 2 ticket(s) updated"), "{log}");
+
+    // Without serve, reindex rebuilds the index itself.
+    let out = h.ok(&["reindex"]);
+    assert!(out.contains("2 tickets indexed"), "{out}");
+    assert!(indexed(&h));
+}

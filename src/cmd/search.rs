@@ -47,10 +47,12 @@ pub enum IndexCmd {
 
 pub fn search(ctx: &mut Ctx, a: &SearchArgs) -> Result<()> {
     let index = indexer::open(&ctx.config)?;
-    // Bring the index up to date first; when `hako serve` holds the index writer it does
-    // this itself, so a refusal here is only a note.
-    if let Err(e) = indexer::drain(&mut ctx.store, &index) {
-        eprintln!("note: search index not updated by this command ({e:#}); hako serve updates it");
+    // Bring the index up to date first, unless `hako serve` runs: it holds the index writer
+    // and does this itself.
+    if let Some(_lock) = crate::data_lock::try_hold(&ctx.config)?
+        && let Err(e) = indexer::drain(&mut ctx.store, &index, u64::MAX)
+    {
+        eprintln!("note: search index not updated by this command ({e:#})");
     }
     let text = a.query.join(" ");
     let query = parse_query(&text, ctx.tz()).with_context(|| format!("search {text:?}"))?;
@@ -143,8 +145,18 @@ pub fn reindex(ctx: &mut Ctx, _: &ReindexArgs) -> Result<()> {
             eprintln!("reindex: {pct}%");
         }
     };
-    let n = indexer::rebuild(&mut ctx.store, &ctx.config, &mut progress)
-        .context("reindex (is `hako serve` running? it holds the index; stop it first)")?;
+    // Held through the rebuild: a `hako serve` started meanwhile waits for nothing and stops.
+    let Some(_lock) = crate::data_lock::try_hold(&ctx.config)? else {
+        // `hako serve` holds the index: deleting it under serve would leave serve writing to
+        // the old files. Queue every ticket for serve's indexer instead.
+        let n = ctx.store.queue_all_for_index()?;
+        println!(
+            "reindex: hako serve is running, so it re-indexes the {n} tickets in the background \
+             (its log shows progress; `hako index check` shows what is left)"
+        );
+        return Ok(());
+    };
+    let n = indexer::rebuild(&mut ctx.store, &ctx.config, &mut progress).context("reindex")?;
     if tty {
         eprintln!();
     }

@@ -93,6 +93,12 @@ pub fn sync_once(ctx: &mut Ctx, a: &SyncArgs) -> Result<()> {
 }
 
 pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
+    let _lock = crate::data_lock::try_hold(&ctx.config)?.with_context(|| {
+        format!(
+            "data folder {}: another `hako serve` (or `hako reindex`) is running on it",
+            ctx.config.data_dir.display()
+        )
+    })?;
     let db = db_path(&ctx.config);
     let config = ctx.config.clone();
     let file = ctx.file.clone();
@@ -179,13 +185,32 @@ pub fn serve(ctx: &mut Ctx, _: &ServeArgs) -> Result<()> {
                 Err(e) => return index_log(format!("search indexing disabled: {e:#}")),
             };
             loop {
-                match tokio::task::block_in_place(|| crate::indexer::drain(&mut store, &index)) {
-                    Ok(0) => {}
-                    Ok(n) => index_log(format!("search index: {n} ticket(s) updated")),
-                    Err(e) => index_log(format!("search index: {e:#}")),
-                }
+                // In slices, so a long queue (`hako reindex` while serving) shows progress
+                // and a stop is noticed between slices.
+                let slice = crate::indexer::DRAIN_SLICE;
+                let drained = tokio::task::block_in_place(|| {
+                    crate::indexer::drain(&mut store, &index, slice)
+                });
+                let more = match drained {
+                    Ok(0) => false,
+                    Ok(n) => {
+                        let left = store.index_backlog().unwrap_or(0);
+                        match left {
+                            0 => index_log(format!("search index: {n} ticket(s) updated")),
+                            _ => index_log(format!(
+                                "search index: {n} ticket(s) updated, {left} to go"
+                            )),
+                        }
+                        left > 0
+                    }
+                    Err(e) => {
+                        index_log(format!("search index: {e:#}"));
+                        false
+                    }
+                };
+                let wait = Duration::from_secs(if more { 0 } else { 2 });
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = tokio::time::sleep(wait) => {}
                     _ = rx.changed() => return,
                 }
             }

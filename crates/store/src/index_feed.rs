@@ -5,7 +5,7 @@
 use hako_domain::{Participant, TicketId};
 use rusqlite::{params, params_from_iter};
 
-use crate::codec::{from_json, from_ms};
+use crate::codec::{from_json, from_ms, ms};
 use crate::{Result, Store, StoreError};
 
 /// One message with its ticket's current state, ready for indexing.
@@ -73,6 +73,19 @@ impl Store {
             )
             .map(|n| n as u64)
             .map_err(StoreError::sql("count the index queue"))
+    }
+
+    /// Queues every ticket for the index (`hako reindex` while `hako serve`, which holds the
+    /// index, runs: its indexer re-indexes them in the background). Returns how many.
+    pub fn queue_all_for_index(&mut self) -> Result<u64> {
+        self.write(|tx, now| {
+            tx.execute(
+                "INSERT INTO index_queue (ticket_id, at) SELECT id, ?1 FROM tickets",
+                [ms(now)],
+            )
+            .map(|n| n as u64)
+            .map_err(StoreError::sql("queue every ticket for the index"))
+        })
     }
 
     /// Every ticket row, merged pointers included (the size of a rebuild).
