@@ -10,6 +10,7 @@
 mod board;
 #[path = "../common/mod.rs"]
 mod common;
+mod inbox_settings;
 mod setup;
 
 use hako_testkit::browser::Browser;

@@ -355,6 +355,10 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
     let list = app.get("/settings/inboxes", Some(&b)).await;
     assert!(list.body.contains("edited here (over the config file)"));
     assert!(list.body.contains("imap2.example.test:993 (tls)"));
+    assert!(
+        list.body.contains("set (saved here)") && list.body.contains("set (in the file"),
+        "SMTP's password typed here, IMAP's still the file's"
+    );
     assert!(!list.body.contains("typed-smtp-pass") && !list.body.contains("never-shown"));
     let form = app.get("/settings/inboxes/support", Some(&b)).await;
     assert!(!form.body.contains("typed-smtp-pass"));

@@ -124,8 +124,13 @@ pub(crate) async fn find(state: &AppState, name: &str) -> Result<Effective, WebE
 }
 
 /// Where a password comes from, never what it is.
-fn password_source(password: &Option<Secret>, command: &Option<String>) -> &'static str {
+fn password_source(
+    password: &Option<Secret>,
+    command: &Option<String>,
+    typed_here: bool,
+) -> &'static str {
     match (password, command) {
+        (Some(_), _) if typed_here => "settings.password_saved",
         (Some(_), _) => "settings.password_set",
         (None, Some(_)) => "settings.password_command",
         (None, None) => "settings.password_none",
@@ -146,18 +151,27 @@ pub(crate) fn tested_value(r: &ConnectionReport) -> Value {
 
 fn inbox_value(e: &Effective, tested: Option<&ConnectionReport>) -> Value {
     let i = &e.inbox;
+    // A password typed in the web UI is saved in the database; any other comes from the
+    // file, the environment or a command.
+    let saved = e.saved.as_ref();
+    let typed_imap = saved
+        .and_then(|s| s.imap.as_ref())
+        .is_some_and(|m| m.password.is_some());
+    let typed_smtp = saved
+        .and_then(|s| s.smtp.as_ref())
+        .is_some_and(|m| m.password.is_some());
     let imap = i.imap.as_ref().map(|m| {
         context! {
             host => m.host.clone(), port => m.port, security => m.security.to_string(),
             username => m.username.clone(), folders => m.folders.join(", "),
-            password => password_source(&m.password, &m.password_command),
+            password => password_source(&m.password, &m.password_command, typed_imap),
         }
     });
     let smtp = i.smtp.as_ref().map(|m| {
         context! {
             host => m.host.clone(), port => m.port, security => m.security.to_string(),
             username => m.username.clone(),
-            password => password_source(&m.password, &m.password_command),
+            password => password_source(&m.password, &m.password_command, typed_smtp),
         }
     });
     context! {
