@@ -293,15 +293,7 @@ fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
             .imap
             .take()
             .unwrap_or_else(|| ImapConfig::new(String::new(), 993, Security::Tls, String::new()));
-        m.host = text("imap_host");
-        m.port = port(f, "imap_port").unwrap_or_else(|e| {
-            note(e);
-            m.port
-        });
-        m.security = security(f, "imap_security").unwrap_or_else(|e| {
-            note(e);
-            m.security
-        });
+        (m.host, m.port, m.security) = endpoint(f, "imap", (m.port, m.security), &mut note);
         m.username = text("imap_username");
         m.folders = text("imap_folders")
             .split(',')
@@ -322,15 +314,7 @@ fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
             .smtp
             .take()
             .unwrap_or_else(|| SmtpConfig::new(String::new(), 587, Security::Starttls));
-        m.host = text("smtp_host");
-        m.port = port(f, "smtp_port").unwrap_or_else(|e| {
-            note(e);
-            m.port
-        });
-        m.security = security(f, "smtp_security").unwrap_or_else(|e| {
-            note(e);
-            m.security
-        });
+        (m.host, m.port, m.security) = endpoint(f, "smtp", (m.port, m.security), &mut note);
         m.username = f.get("smtp_username").map(str::to_owned);
         if let Some(p) = f.get("smtp_password") {
             m.password = Some(p.to_owned().into());
@@ -347,6 +331,26 @@ fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
     };
     hako_config::name_servers(&mut i);
     (i, problem)
+}
+
+/// The host, port and security of the `section` (imap, smtp) fields; a port or security that
+/// does not parse keeps the value in `now` and is noted.
+fn endpoint(
+    f: &PostForm,
+    section: &str,
+    now: (u16, Security),
+    note: &mut impl FnMut(String),
+) -> (String, u16, Security) {
+    let host = f.get(&format!("{section}_host")).unwrap_or("").to_owned();
+    let port = port(f, &format!("{section}_port")).unwrap_or_else(|e| {
+        note(e);
+        now.0
+    });
+    let security = security(f, &format!("{section}_security")).unwrap_or_else(|e| {
+        note(e);
+        now.1
+    });
+    (host, port, security)
 }
 
 fn port(f: &PostForm, key: &str) -> Result<u16, String> {
