@@ -40,7 +40,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use routes::settings::{
-    assignment, inbox_form, inboxes, labels, rule_form, rules, templates, users,
+    assignment, audit, inbox_form, inboxes, labels, rule_form, rules, templates, users,
 };
 use routes::{
     actions, attachments, board, history, inbox, login, me, reply, report, settings, ticket,
@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/settings/inboxes/{name}/test", post(inboxes::test))
         .route("/settings/inboxes/{name}/revert", post(inboxes::revert))
+        .route("/settings/audit", get(audit::list))
         .route("/me", get(me::show).post(me::save))
         .route("/me/password", post(me::password))
         .route("/static/{file}", get(static_files::serve))

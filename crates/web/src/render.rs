@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("settings_users.html", include_str!("../../../templates/web/settings_users.html")),
     ("settings_user.html", include_str!("../../../templates/web/settings_user.html")),
     ("settings_inbox.html", include_str!("../../../templates/web/settings_inbox.html")),
+    ("settings_audit.html", include_str!("../../../templates/web/settings_audit.html")),
     ("settings_inboxes.html", include_str!("../../../templates/web/settings_inboxes.html")),
     ("settings_rules.html", include_str!("../../../templates/web/settings_rules.html")),
     ("settings_rule.html", include_str!("../../../templates/web/settings_rule.html")),

@@ -458,3 +458,50 @@ async fn a_new_inbox_is_added_and_clashes_are_refused_with_the_reason() {
     let edit = app.get("/settings/users", Some(&b)).await;
     assert!(edit.body.contains("営業窓口"));
 }
+
+#[tokio::test]
+async fn the_audit_log_page_shows_team_and_ticket_changes_newest_first_in_pages() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let r = app
+        .post(
+            "/settings/labels",
+            Some(&b),
+            &[("name", "監査テスト"), ("colour", "#16a34a")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get("/settings/audit", Some(&b)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let row = page
+        .body
+        .split("<tr>")
+        .find(|r| r.contains("監査テスト"))
+        .expect("the new label's row");
+    assert!(
+        row.contains("admin@example.test") && row.contains("label created"),
+        "{row}"
+    );
+    // Ticket events link to their ticket.
+    assert!(page.body.contains("href=\"/t/1001\""));
+    // More than a page: an "older" link, and the next page goes on where this one ended.
+    for i in 0..120 {
+        app.store()
+            .add_label(hako_domain::Actor::System, &format!("多数{i:03}"), None)
+            .unwrap();
+    }
+    let first = app.get("/settings/audit", Some(&b)).await;
+    assert_eq!(first.body.matches("多数").count(), 100);
+    assert!(first.body.contains("多数119") && !first.body.contains("多数019"));
+    let older = first
+        .body
+        .split("href=\"/settings/audit?before=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an older link")
+        .to_owned();
+    let second = app
+        .get(&format!("/settings/audit?before={older}"), Some(&b))
+        .await;
+    assert!(second.body.contains("多数019") && !second.body.contains("多数020"));
+}

@@ -20,6 +20,12 @@ pub struct AuditEntry {
 impl Store {
     /// The newest `limit` events, all tickets and team changes together.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.audit_log_before(None, limit)
+    }
+
+    /// The newest `limit` events older than event `before` (all of them without it): the
+    /// pages of the web UI's audit log.
+    pub fn audit_log_before(&self, before: Option<EventId>, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut st = self
             .read()
             .prepare_cached(
@@ -28,10 +34,12 @@ impl Store {
                  FROM events e
                  LEFT JOIN tickets t ON t.id = e.ticket_id
                  LEFT JOIN agents a ON a.id = e.actor_id
+                 WHERE e.id < ?2
                  ORDER BY e.id DESC LIMIT ?1",
             )
             .map_err(StoreError::sql("read the audit log"))?;
-        st.query_map([limit], |r| {
+        let before = before.map_or(i64::MAX, |e| e.0);
+        st.query_map(rusqlite::params![limit, before], |r| {
             let actor = match (r.get::<_, String>(2)?.as_str(), r.get::<_, Option<i64>>(3)?) {
                 ("agent", Some(id)) => Actor::Agent(AgentId(id)),
                 _ => Actor::System,

@@ -208,6 +208,7 @@ pub const ROLE_TABLE: &[Route] = &[
         ],
     ),
     ("POST", "/settings/inboxes/support/revert", &[]),
+    ("GET", "/settings/audit", &[]),
 ];
 
 /// Everything the settings can change, to compare before and after.

@@ -1,10 +1,11 @@
 //! The admin settings (`/settings/…`, admins only; everyone else gets the 404 of a page that
 //! does not exist): users, labels, reply templates, rules for new mail, automatic assignment
-//! per inbox, and the inboxes (address, signature, approval, IMAP and SMTP, with a connection
-//! test) over the config file's. Every change is a CSRF-checked post that the store records in
+//! per inbox, the inboxes (address, signature, approval, IMAP and SMTP, with a connection
+//! test) over the config file's, and the team's audit log. Every change is a CSRF-checked post that the store records in
 //! the audit log; a refused change draws its page again with the reason.
 
 pub(crate) mod assignment;
+pub(crate) mod audit;
 pub(crate) mod inbox_form;
 pub(crate) mod inboxes;
 pub(crate) mod labels;
