@@ -69,6 +69,26 @@ pub(crate) fn set_cookie(id: &str, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&v).expect("hex id and fixed attributes")
 }
 
+/// The sign-in form's CSRF token, before there is a session: the form carries it and the
+/// cookie must match it (double submit), so a form on another site cannot sign a browser in
+/// to an account of the attacker's choosing. Only sent to `/login`.
+pub(crate) const LOGIN_COOKIE: &str = "hako_login";
+
+/// `None` clears it.
+pub(crate) fn login_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let age = if token.is_some() {
+        IDLE.num_seconds()
+    } else {
+        0
+    };
+    HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
+        token.unwrap_or("")
+    ))
+    .expect("hex token and fixed attributes")
+}
+
 pub(crate) fn clear_cookie(secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(

@@ -5,15 +5,6 @@ mod common;
 use axum::http::{StatusCode, header};
 use common::*;
 
-fn cookie_value(set_cookie: &str) -> String {
-    set_cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("hako_session=")
-        .to_string()
-}
-
 #[tokio::test]
 async fn pages_need_a_session() {
     let app = spawn_app();
@@ -287,4 +278,67 @@ async fn every_page_has_the_security_headers() {
 
 fn hako_static(name: &str) -> String {
     format!("/static/{name}")
+}
+
+#[tokio::test]
+async fn the_sign_in_form_needs_the_token_it_was_drawn_with() {
+    let app = spawn_app();
+    let page = app.get("/login", None).await;
+    let set = page.header(header::SET_COOKIE);
+    assert!(
+        set.starts_with("hako_login=")
+            && set.contains("Path=/login")
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let token = cookie_value(&set);
+    assert!(
+        page.body
+            .contains(&format!("name=\"_csrf\" value=\"{token}\""))
+    );
+    // A form posted from another page (right password, no or another token) signs nobody in.
+    for sent in ["", "0000"] {
+        let r = app
+            .post_raw(
+                "/login",
+                None,
+                &[
+                    ("email", "sato@example.test"),
+                    ("password", PASSWORD),
+                    ("_csrf", sent),
+                ],
+                Some(ORIGIN),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{sent:?}");
+        assert!(r.body.contains("out of date"), "{}", r.body);
+        assert!(
+            !r.header(header::SET_COOKIE).contains("hako_session="),
+            "no session"
+        );
+    }
+    // The form's token with its cookie signs in, and the form's cookie is cleared.
+    let r = app
+        .post_raw(
+            "/login",
+            None,
+            &[("email", "sato@example.test"), ("password", PASSWORD)],
+            Some(ORIGIN),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cookies: Vec<&str> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(cookies.iter().any(|c| c.starts_with("hako_session=")));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("hako_login=;") && c.contains("Max-Age=0")),
+        "{cookies:?}"
+    );
 }

@@ -37,13 +37,46 @@ pub(crate) async fn form(
 ) -> Result<Response, WebError> {
     let lang = Lang::from_headers(&headers);
     let next = local_path(q.next.as_deref());
-    let html = anonymous_page(
-        &state,
+    let page = LoginPage {
         lang,
+        next,
+        email: String::new(),
+        error: None,
+    };
+    render(&state, &headers, page, StatusCode::OK)
+}
+
+/// What the sign-in page shows.
+struct LoginPage {
+    lang: Lang,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// The sign-in page with its form token: the browser's, or a new one set as a cookie.
+fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    p: LoginPage,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let kept = session::cookie(headers, session::LOGIN_COOKIE);
+    let token = kept.clone().unwrap_or_else(csrf::random_token);
+    let html = anonymous_page(
+        state,
+        p.lang,
         "login.html",
-        context! { next, email => "", error => None::<String> },
+        context! { next => p.next, email => p.email, error => p.error, login_token => token.clone() },
     )?;
-    Ok(html.into_response())
+    let mut r = (status, html).into_response();
+    if kept.is_none() {
+        r.headers_mut().insert(
+            header::SET_COOKIE,
+            session::login_cookie(Some(&token), state.settings().secure_cookies()),
+        );
+    }
+    Ok(r)
 }
 
 pub(crate) async fn submit(
@@ -72,6 +105,21 @@ pub(crate) async fn submit(
     let client = peer
         .map(|c| c.ip().to_string())
         .unwrap_or_else(|| "-".into());
+    // A post without the token its form was drawn with: from another site, or a page
+    // loaded before the cookie expired. Drawn again with a fresh token.
+    let sent = field("_csrf");
+    let expected = session::cookie(&headers, session::LOGIN_COOKIE);
+    if !expected.is_some_and(|t| csrf::tokens_match(&sent, &t)) {
+        let mut fresh = headers.clone();
+        fresh.remove(header::COOKIE);
+        let page = LoginPage {
+            lang,
+            next,
+            email,
+            error: i18n::lookup(lang, "login.expired").map(str::to_string),
+        };
+        return render(&state, &fresh, page, StatusCode::FORBIDDEN);
+    }
     let key = format!("{}|{client}", email.to_lowercase());
     if let Err(secs) = state.0.limiter.check(&key) {
         return Err(WebError::RateLimited {
@@ -104,21 +152,21 @@ pub(crate) async fn submit(
         .await?;
     if signed_in.is_none() {
         state.0.limiter.fail(&key);
-        let email = field("email");
-        let html = anonymous_page(
-            &state,
+        let page = LoginPage {
             lang,
-            "login.html",
-            context! { next, email, error => i18n::lookup(lang, "login.failed") },
-        )?;
-        return Ok((StatusCode::UNAUTHORIZED, html).into_response());
+            next,
+            email: field("email"),
+            error: i18n::lookup(lang, "login.failed").map(str::to_string),
+        };
+        return render(&state, &headers, page, StatusCode::UNAUTHORIZED);
     }
     state.0.limiter.clear(&key);
+    let secure = state.settings().secure_cookies();
     let mut r = Redirect::to(&next).into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        session::set_cookie(&id, state.settings().secure_cookies()),
-    );
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::set_cookie(&id, secure));
+    r.headers_mut()
+        .append(header::SET_COOKIE, session::login_cookie(None, secure));
     Ok(r)
 }
 

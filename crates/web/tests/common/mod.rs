@@ -379,7 +379,9 @@ impl App {
         self.post_raw(path, b, &all, Some(ORIGIN)).await
     }
 
-    /// A form post with exactly these fields and this Origin header (or none).
+    /// A form post with exactly these fields and this Origin header (or none). A post to
+    /// `/login` without a `_csrf` field first loads the sign-in page, as a browser does, and
+    /// sends its form token and cookie.
     pub async fn post_raw(
         &self,
         path: &str,
@@ -387,8 +389,18 @@ impl App {
         fields: &[(&str, &str)],
         origin: Option<&str>,
     ) -> Resp {
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        let login = if path.starts_with("/login") && !fields.iter().any(|f| f.0 == "_csrf") {
+            let page = self.get("/login", None).await;
+            Some(cookie_value(&page.header(header::SET_COOKIE)))
+        } else {
+            None
+        };
+        if let Some(token) = &login {
+            fields.push(("_csrf", token));
+        }
         let body: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
+            .extend_pairs(&fields)
             .finish();
         let mut req = Request::builder()
             .method(Method::POST)
@@ -398,8 +410,15 @@ impl App {
         if let Some(o) = origin {
             req = req.header(header::ORIGIN, o);
         }
+        let mut cookies = vec![];
         if let Some(b) = b {
-            req = req.header(header::COOKIE, format!("hako_session={}", b.session));
+            cookies.push(format!("hako_session={}", b.session));
+        }
+        if let Some(token) = &login {
+            cookies.push(format!("hako_login={token}"));
+        }
+        if !cookies.is_empty() {
+            req = req.header(header::COOKIE, cookies.join("; "));
         }
         self.send(req.body(Body::from(body)).unwrap()).await
     }
@@ -408,6 +427,12 @@ impl App {
     pub fn version(&self, n: TicketNumber) -> String {
         self.store().ticket(n).unwrap().version.to_string()
     }
+}
+
+/// The value of a `Set-Cookie: name=value; …` header.
+pub fn cookie_value(set_cookie: &str) -> String {
+    let first = set_cookie.split(';').next().unwrap_or("");
+    first.split_once('=').map_or("", |kv| kv.1).to_string()
 }
 
 pub fn hex(bytes: [u8; 32]) -> String {
