@@ -140,6 +140,7 @@ pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
 
 /// `hako inbox revert NAME`.
 fn revert(ctx: &mut Ctx, name: &str) -> Result<()> {
+    ctx.store.inbox_by_name(name)?;
     let file = ctx
         .file
         .inbox(name)
