@@ -43,14 +43,17 @@ impl Ctx {
         let mut store = Store::open(&db)?;
         let file = config;
         let config = match effective_config(&store, &file) {
-            Ok(c) => c,
+            Ok(c) => {
+                sync_inboxes(&mut store, &c)?;
+                c
+            }
+            // The database's inboxes stay as they are until the clash is mended.
             Err(e) if !strict => {
                 eprintln!("warning: {e:#}");
                 file.clone()
             }
             Err(e) => return Err(e),
         };
-        sync_inboxes(&mut store, &config)?;
         store.wake_due().context("wake snoozed tickets")?;
         seed_templates(&mut store)?;
         let agent = match actor {

@@ -489,3 +489,61 @@ fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
         "{err}"
     );
 }
+
+#[test]
+fn a_config_file_that_clashes_with_an_inbox_saved_in_the_web_ui_is_named_and_mendable() {
+    let h = Hako::init();
+    // What the web UI's inbox editor saves for a new inbox (crates/web/tests/settings.rs).
+    let sales = "name = \"sales\"\naddress = \"sales@example.test\"\ndisplay_name = \"Sales\"\n";
+    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
+    let row = hako_store::NewInbox {
+        name: "sales".into(),
+        address: hako_domain::EmailAddress::parse("sales@example.test").unwrap(),
+        display_name: "Sales".into(),
+        signature: String::new(),
+        requires_approval: false,
+        auto_reply: None,
+    };
+    store
+        .save_edited_inbox(
+            hako_domain::Actor::System,
+            &row,
+            sales,
+            &hako_store::InboxEdit::default(),
+        )
+        .unwrap();
+    let list = h.json(&["inbox", "list", "--json"]);
+    let settings: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["settings"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        settings,
+        [("info", "config"), ("sales", "web"), ("support", "config")]
+    );
+    // The file now says info@ is sales@ too.
+    let file = std::fs::read_to_string(h.config()).unwrap();
+    let clash = file.replace(
+        "address = \"info@example.test\"",
+        "address = \"SALES@example.test\"",
+    );
+    std::fs::write(h.config(), &clash).unwrap();
+    let err = h.fails(&["tickets", "list"]);
+    assert!(
+        err.contains("clashes with inbox settings saved in the web UI")
+            && err.contains("hako inbox revert")
+            && err.contains("already used by inbox `info`"),
+        "{err}"
+    );
+    let out = h.run(&["inbox", "list"]);
+    assert!(
+        out.status.success(),
+        "inbox list still runs: {}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).starts_with("warning: "), "{}", stderr(&out));
+    std::fs::write(h.config(), &file).unwrap();
+    h.ok(&["tickets", "list"]);
+}
