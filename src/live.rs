@@ -22,8 +22,12 @@ pub type Log = Arc<dyn Fn(String) + Send + Sync>;
 /// How often the saved settings are read: a save shows in the workers within this.
 const EVERY: Duration = Duration::from_secs(3);
 
-/// How long a stopping worker may take to log out before it is left behind.
+/// How often a stopping worker that has not ended yet is logged (it stops between batches
+/// and every IMAP command has a timeout, so it ends).
 const STOP_WAIT: Duration = Duration::from_secs(15);
+
+/// How often an inbox whose workers could not start is tried again.
+const RETRY: Duration = Duration::from_secs(60);
 
 /// Publishes the effective config (the file's with the web UI's inboxes over it) whenever
 /// the inbox settings saved in the database change. A saved set that does not fit the file
@@ -41,7 +45,9 @@ pub fn watch_config(
             Ok(s) => s,
             Err(e) => return log(format!("inbox settings will not be followed: {e}")),
         };
-        let mut last = store.edited_inboxes().ok();
+        // None: the first look publishes, so a change made between the config this serve
+        // started with and now is not missed (unchanged inboxes are not restarted).
+        let mut last = None;
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(EVERY) => {}
@@ -72,19 +78,39 @@ pub fn watch_config(
 
 /// The IMAP workers of one inbox: one per folder, stopped together.
 struct Running {
-    /// The inbox's settings when started; a different one means restart.
+    /// What the workers were started with; a different one means restart.
     settings: String,
+    /// The IMAP account they read; another one restarts the folders' sync state.
+    account: Option<(String, String)>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// The workers could not start: tried again every [`RETRY`].
+    failed: bool,
 }
 
 impl Running {
-    async fn stop(self) {
+    /// Stops the workers and waits until every one has ended (and given its mailbox lease
+    /// back): only then may new ones start, or two would fetch the same mail.
+    async fn stop(self, name: &str, log: &Log) {
         let _ = self.stop.send(true);
-        for t in self.tasks {
-            let _ = tokio::time::timeout(STOP_WAIT, t).await;
+        for mut t in self.tasks {
+            loop {
+                match tokio::time::timeout(STOP_WAIT, &mut t).await {
+                    Ok(_) => break,
+                    Err(_) => log(format!(
+                        "inbox {name}: still waiting for an IMAP worker to stop"
+                    )),
+                }
+            }
         }
     }
+}
+
+fn restart_sync(db: &std::path::Path, inbox: &str) -> Result<()> {
+    let mut store = Store::open(db)?;
+    let id = store.inbox_by_name(inbox)?.id;
+    store.restart_sync(id)?;
+    Ok(())
 }
 
 /// The number of IMAP folders `config` syncs.
@@ -97,9 +123,18 @@ pub fn folder_count(config: &Config) -> usize {
         .sum()
 }
 
+/// What an inbox's IMAP workers use: its name, address and `[imap]` table. A new signature
+/// restarts nothing; a new password does (kept in memory only).
 fn fingerprint(inbox: &hako_config::InboxConfig) -> String {
-    // Includes the passwords: a new password must reconnect too. Kept in memory only.
-    hako_config::inbox_to_toml(inbox).unwrap_or_default()
+    let used = hako_config::InboxConfig {
+        display_name: String::new(),
+        signature: String::new(),
+        require_approval: false,
+        auto_reply: None,
+        smtp: None,
+        ..inbox.clone()
+    };
+    hako_config::inbox_to_toml(&used).unwrap_or_default()
 }
 
 fn start(
@@ -108,28 +143,37 @@ fn start(
     inbox: &hako_config::InboxConfig,
     log: &Log,
 ) -> Result<Running> {
-    let (stop, rx) = watch::channel(false);
-    let mut tasks = vec![];
     let folders = inbox
         .imap
         .as_ref()
         .map(|m| m.folders.clone())
         .unwrap_or_default();
-    for folder in folders {
-        let mut syncer = Syncer::new(Store::open(db)?, config, inbox, &folder)?;
-        let (rx, log) = (rx.clone(), log.clone());
-        tasks.push(tokio::spawn(async move { syncer.run(rx, log).await }));
-    }
+    // Every folder's syncer first: none runs unless all can.
+    let syncers = folders
+        .iter()
+        .map(|folder| Ok(Syncer::new(Store::open(db)?, config, inbox, folder)?))
+        .collect::<Result<Vec<_>>>()?;
+    let (stop, rx) = watch::channel(false);
+    let tasks = syncers
+        .into_iter()
+        .map(|mut syncer| {
+            let (rx, log) = (rx.clone(), log.clone());
+            tokio::spawn(async move { syncer.run(rx, log).await })
+        })
+        .collect();
     Ok(Running {
         settings: fingerprint(inbox),
+        account: hako_config::imap_account(inbox),
         stop,
         tasks,
+        failed: false,
     })
 }
 
 /// Runs the IMAP workers of every inbox in the published config until `stop`, restarting
-/// those of an inbox whose settings changed, stopping those of an inbox that no longer
-/// fetches, and starting new ones.
+/// those of an inbox whose settings changed (the old ones have ended before the new ones
+/// start), stopping those of an inbox that no longer fetches, starting new ones, and trying
+/// again every minute those that could not start.
 pub async fn imap_workers(
     db: PathBuf,
     mut config: watch::Receiver<Arc<Config>>,
@@ -146,17 +190,31 @@ pub async fn imap_workers(
             .filter(|i| i.imap.is_some())
             .map(|i| (i.name.as_str(), fingerprint(i)))
             .collect();
-        let changed: Vec<String> = running
+        let outdated: Vec<String> = running
             .iter()
-            .filter(|(name, r)| wanted.get(name.as_str()) != Some(&r.settings))
+            .filter(|(name, r)| r.failed || wanted.get(name.as_str()) != Some(&r.settings))
             .map(|(name, _)| name.clone())
             .collect();
-        for name in changed {
+        for name in outdated {
             if let Some(r) = running.remove(&name) {
-                log(format!(
-                    "inbox {name}: settings changed; stopping its IMAP worker(s)"
-                ));
-                r.stop().await;
+                if !r.failed {
+                    log(format!(
+                        "inbox {name}: settings changed; stopping its IMAP worker(s)"
+                    ));
+                }
+                let account = r.account.clone();
+                r.stop(&name, &log).await;
+                // Again here, with the old workers ended: the web UI restarted it when it
+                // saved, but an old worker may have synced the old account since.
+                let now = current.inbox(&name).and_then(hako_config::imap_account);
+                if now.is_some() && now != account {
+                    match restart_sync(&db, &name) {
+                        Ok(()) => log(format!(
+                            "inbox {name}: another IMAP account; its folders sync from the start"
+                        )),
+                        Err(e) => log(format!("inbox {name}: {e:#}")),
+                    }
+                }
             }
         }
         for inbox in current.inbox.iter().filter(|i| i.imap.is_some()) {
@@ -168,25 +226,36 @@ pub async fn imap_workers(
             }
             let r = start(&db, &current, inbox, &log).unwrap_or_else(|e| {
                 log(format!(
-                    "inbox {}: IMAP worker not started: {e:#}",
-                    inbox.name
+                    "inbox {}: IMAP worker not started: {e:#}; trying again in {} s",
+                    inbox.name,
+                    RETRY.as_secs()
                 ));
-                // Remembered as running with no tasks: tried again when the settings change.
                 Running {
                     settings: fingerprint(inbox),
+                    account: hako_config::imap_account(inbox),
                     stop: watch::channel(false).0,
                     tasks: vec![],
+                    failed: true,
                 }
             });
             running.insert(inbox.name.clone(), r);
         }
         first = false;
+        let any_failed = running.values().any(|r| r.failed);
+        let retry = async {
+            if any_failed {
+                tokio::time::sleep(RETRY).await
+            } else {
+                std::future::pending().await
+            }
+        };
         tokio::select! {
             r = config.changed() => if r.is_err() { break },
+            _ = retry => {}
             _ = stop.changed() => break,
         }
     }
-    for (_, r) in running.drain() {
-        r.stop().await;
+    for (name, r) in running.drain() {
+        r.stop(&name, &log).await;
     }
 }

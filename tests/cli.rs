@@ -488,6 +488,9 @@ fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
         !err.contains("panicked") && !err.contains("Broken pipe"),
         "{err}"
     );
+    // Ended by SIGPIPE, like `cat` into a closed pipe (a panic would exit with 101).
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
 }
 
 #[test]

@@ -673,3 +673,82 @@ fn one_serve_per_data_folder_and_reindex_hands_its_work_to_the_running_serve() {
     assert!(out.contains("2 tickets indexed"), "{out}");
     assert!(indexed(&h));
 }
+
+#[test]
+fn an_inbox_saved_mid_sync_restarts_its_worker_and_no_two_workers_fetch_at_once() {
+    let _imap = imap_shared();
+    let s = mail_servers();
+    const MAILS: usize = 3000;
+    let folder = fresh_folder("restart-mid", MAILS, None);
+    let archive = format!("{folder}-archive");
+    block_on(s.imap_fresh_folder("support@example.test", &archive, &[], None)).unwrap();
+    let table = inbox(
+        "support",
+        "support@example.test",
+        &[&folder],
+        &format!("after_ingest = \"move\"\nmove_to = {archive:?}"),
+    );
+    let h = hako(std::slice::from_ref(&table));
+    let server = serve(&h);
+    wait_until(Duration::from_secs(60), || {
+        h.stats()["messages"].as_u64().unwrap_or(0) > 0
+    })
+    .expect("the sync never started");
+    // An admin saves the inbox with another IMAP timeout while the first pass runs.
+    let saved = table
+        .replace("[[inbox]]", "")
+        .replace("[inbox.imap]", "[imap]")
+        + "timeout_seconds = 61\n";
+    let saved = hako_config::inbox_from_toml("support", &saved).unwrap();
+    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
+    let row = hako_store::NewInbox {
+        name: "support".into(),
+        address: hako_domain::EmailAddress::parse("support@example.test").unwrap(),
+        display_name: "support".into(),
+        signature: String::new(),
+        requires_approval: false,
+        auto_reply: None,
+    };
+    store
+        .save_edited_inbox(
+            hako_domain::Actor::System,
+            &row,
+            &hako_config::inbox_to_toml(&saved).unwrap(),
+            &hako_store::InboxEdit::default(),
+        )
+        .unwrap();
+    let at_save = h.stats()["messages"].as_u64().unwrap();
+    let done = wait_until(Duration::from_secs(120), || {
+        h.stats()["messages"] == MAILS as u64
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let log = stop(server);
+    assert!(done.is_some(), "not every mail arrived; serve said:\n{log}");
+    assert!(
+        at_save < MAILS as u64,
+        "the sync was over before the save ({at_save}); nothing was restarted mid-pass"
+    );
+    assert!(
+        log.contains("inbox support: settings changed; stopping its IMAP worker"),
+        "{log}"
+    );
+    // A new worker beside the old one would wait for its lease ("retrying"), or, sharing
+    // it, fetch the same mail again ("already stored") and move it twice.
+    assert!(!log.contains("retrying in"), "{log}");
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("already stored") && !l.contains(" 0 already stored")),
+        "{log}"
+    );
+    block_on(async {
+        let left = s
+            .imap_fetch_all("support@example.test", &folder)
+            .await
+            .unwrap();
+        let moved = s
+            .imap_fetch_all("support@example.test", &archive)
+            .await
+            .unwrap();
+        assert_eq!((left.len(), moved.len()), (0, MAILS), "{log}");
+    });
+}

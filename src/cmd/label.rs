@@ -96,16 +96,14 @@ pub fn run_inbox(ctx: &mut Ctx, c: InboxCmd) -> Result<()> {
         } => return assignment(ctx, &name, strategy, cap, no_cap, json),
     };
     let inboxes = ctx.store.inboxes()?;
-    let edited = ctx.store.edited_inboxes()?;
-    let source = |name: &str| match (
-        edited.iter().any(|e| e.name == name),
-        ctx.file.inbox(name).is_some(),
-    ) {
-        (true, true) => "web over config",
-        (true, false) => "web",
-        (false, true) => "config",
-        // Kept from an earlier config (tickets still point at it); nothing fetches or sends.
-        (false, false) => "none",
+    let saved = crate::context::edited_inboxes(&ctx.store)?;
+    let sources = hako_config::overlay_with_sources(&ctx.file.inbox, &saved);
+    let source = |name: &str| {
+        sources
+            .iter()
+            .find(|(i, _)| i.name == name)
+            // Kept from an earlier config (tickets still point at it); nothing fetches or sends.
+            .map_or("none", |(_, s)| s.as_str())
     };
     if json {
         #[derive(serde::Serialize)]

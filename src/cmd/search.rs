@@ -48,10 +48,10 @@ pub enum IndexCmd {
 pub fn search(ctx: &mut Ctx, a: &SearchArgs) -> Result<()> {
     let index = indexer::open(&ctx.config)?;
     // Bring the index up to date first, unless `hako serve` runs: it holds the index writer
-    // and does this itself.
-    if let Some(_lock) = crate::data_lock::try_hold(&ctx.config)?
-        && let Err(e) = indexer::drain(&mut ctx.store, &index, u64::MAX)
-    {
+    // and does this itself. (The lock is only looked at, not kept: a serve starting now must
+    // not be refused because of a search.)
+    let serve_running = crate::data_lock::try_hold(&ctx.config)?.is_none();
+    if !serve_running && let Err(e) = indexer::drain(&mut ctx.store, &index, u64::MAX) {
         eprintln!("note: search index not updated by this command ({e:#})");
     }
     let text = a.query.join(" ");
@@ -148,7 +148,12 @@ pub fn reindex(ctx: &mut Ctx, _: &ReindexArgs) -> Result<()> {
     // Held through the rebuild: a `hako serve` started meanwhile waits for nothing and stops.
     let Some(_lock) = crate::data_lock::try_hold(&ctx.config)? else {
         // `hako serve` holds the index: deleting it under serve would leave serve writing to
-        // the old files. Queue every ticket for serve's indexer instead.
+        // the old files. Queue every ticket for serve's indexer instead — if serve can index:
+        // an index that does not open (the usual reason to reindex) stops its indexer too.
+        indexer::open(&ctx.config).context(
+            "reindex: hako serve is running but cannot use the search index either; \
+             stop hako serve, then run hako reindex",
+        )?;
         let n = ctx.store.queue_all_for_index()?;
         println!(
             "reindex: hako serve is running, so it re-indexes the {n} tickets in the background \

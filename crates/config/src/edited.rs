@@ -51,7 +51,8 @@ pub fn name_servers(inbox: &mut InboxConfig) {
 
 /// The file's inboxes with the edited ones laid over them: an edited inbox replaces the
 /// file's inbox of the same name, in its place, or comes after the file's when it is new.
-/// An edited server without `password` and `password_command` takes the file's.
+/// An edited server without `password` and `password_command` takes the file's, if it is the
+/// file's server and user.
 pub fn overlay_inboxes(file: &[InboxConfig], edited: Vec<InboxConfig>) -> Vec<InboxConfig> {
     let mut out: Vec<InboxConfig> = file.to_vec();
     for mut e in edited {
@@ -67,10 +68,56 @@ pub fn overlay_inboxes(file: &[InboxConfig], edited: Vec<InboxConfig>) -> Vec<In
     out
 }
 
+/// Where an inbox's settings come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxSource {
+    /// The config file (and its `HAKO_INBOX__…` variables).
+    File,
+    /// Saved in the web UI over the file's inbox of the same name.
+    Edited,
+    /// Saved in the web UI; the file has no inbox of that name.
+    Added,
+}
+
+impl InboxSource {
+    /// As `hako inbox list` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxSource::File => "config",
+            InboxSource::Edited => "web over config",
+            InboxSource::Added => "web",
+        }
+    }
+}
+
+/// [`overlay_inboxes`], each inbox with where it comes from.
+pub fn overlay_with_sources(
+    file: &[InboxConfig],
+    saved: &[InboxConfig],
+) -> Vec<(InboxConfig, InboxSource)> {
+    overlay_inboxes(file, saved.to_vec())
+        .into_iter()
+        .map(|i| {
+            let source = match (
+                saved.iter().any(|s| s.name == i.name),
+                file.iter().any(|f| f.name == i.name),
+            ) {
+                (false, _) => InboxSource::File,
+                (true, true) => InboxSource::Edited,
+                (true, false) => InboxSource::Added,
+            };
+            (i, source)
+        })
+        .collect()
+}
+
+/// Only for the same server and user: a password must not follow a host or user name an
+/// admin typed in the web UI (that would hand the file's secret to any server).
 fn inherit_passwords(edited: &mut InboxConfig, file: &InboxConfig) {
     if let (Some(e), Some(f)) = (&mut edited.imap, &file.imap)
         && e.password.is_none()
         && e.password_command.is_none()
+        && (&e.host, e.port, &e.username) == (&f.host, f.port, &f.username)
     {
         e.password.clone_from(&f.password);
         e.password_command.clone_from(&f.password_command);
@@ -80,10 +127,20 @@ fn inherit_passwords(edited: &mut InboxConfig, file: &InboxConfig) {
         && e.username.is_some()
         && e.password.is_none()
         && e.password_command.is_none()
+        && (&e.host, e.port, &e.username) == (&f.host, f.port, &f.username)
     {
         e.password.clone_from(&f.password);
         e.password_command.clone_from(&f.password_command);
     }
+}
+
+/// Which IMAP account an inbox reads: host (case does not matter) and user name. Another
+/// account means its folders' sync state no longer applies.
+pub fn imap_account(inbox: &InboxConfig) -> Option<(String, String)> {
+    inbox
+        .imap
+        .as_ref()
+        .map(|m| (m.host.to_ascii_lowercase(), m.username.clone()))
 }
 
 /// Checks a whole set of inboxes (names, addresses, servers) as the loader checks the file.
@@ -254,7 +311,7 @@ display_name = "Info"
         edited.display_name = "Support (edited)".into();
         let imap = edited.imap.as_mut().unwrap();
         imap.password = None;
-        imap.host = "imap2.example.test".into();
+        imap.folders = vec!["INBOX".into(), "Support".into()];
         let smtp = edited.smtp.as_mut().unwrap();
         smtp.password_command = None;
         smtp.password = Some("typed-in-ui".to_owned().into());
@@ -266,7 +323,7 @@ display_name = "Info"
         assert_eq!(names, ["support", "info", "sales"]);
         assert_eq!(all[0].display_name, "Support (edited)");
         let imap = all[0].imap.as_ref().unwrap();
-        assert_eq!(imap.host, "imap2.example.test");
+        assert_eq!(imap.folders, ["INBOX", "Support"]);
         assert_eq!(imap.password().unwrap().expose(), "file-secret");
         let smtp = all[0].smtp.as_ref().unwrap();
         assert_eq!(smtp.password().unwrap().expose(), "typed-in-ui");
@@ -300,6 +357,37 @@ display_name = "Info"
             inbox_to_toml(&made).unwrap(),
             inbox_to_toml(&parsed).unwrap()
         );
+    }
+
+    #[test]
+    fn the_files_password_never_follows_another_server_or_user() {
+        for change in ["host", "port", "username"] {
+            let mut edited = file().remove(0);
+            let imap = edited.imap.as_mut().unwrap();
+            imap.password = None;
+            match change {
+                "host" => imap.host = "attacker.example".into(),
+                "port" => imap.port = 143,
+                _ => imap.username = "someone-else".into(),
+            }
+            let smtp = edited.smtp.as_mut().unwrap();
+            smtp.password_command = None;
+            match change {
+                "host" => smtp.host = "attacker.example".into(),
+                "port" => smtp.port = 25,
+                _ => smtp.username = Some("someone-else".into()),
+            }
+            let all = overlay_inboxes(&file(), vec![edited]);
+            let (imap, smtp) = (all[0].imap.as_ref().unwrap(), all[0].smtp.as_ref().unwrap());
+            assert!(
+                imap.password.is_none() && imap.password_command.is_none(),
+                "{change}"
+            );
+            assert!(
+                smtp.password.is_none() && smtp.password_command.is_none(),
+                "{change}"
+            );
+        }
     }
 
     #[test]

@@ -30,8 +30,8 @@ mod secret;
 mod validate;
 
 pub use edited::{
-    InboxChange, check_inboxes, inbox_changes, inbox_from_toml, inbox_to_toml, name_servers,
-    overlay_inboxes,
+    InboxChange, InboxSource, check_inboxes, imap_account, inbox_changes, inbox_from_toml,
+    inbox_to_toml, name_servers, overlay_inboxes, overlay_with_sources,
 };
 pub use env::env_name;
 pub use error::ConfigError;

@@ -99,7 +99,13 @@ pub struct Syncer {
     /// The store is blocking: every use goes through `spawn_blocking`.
     ingestor: Arc<Mutex<Ingestor>>,
     lease: Option<Lease>,
+    /// `run`'s stop signal, checked between batches so a stop does not wait for a long pass.
+    stop: Option<watch::Receiver<bool>>,
 }
+
+/// Tells apart the syncers of one process (`hako serve` restarts an inbox's syncers when its
+/// settings change): each holds leases under its own owner name.
+static SYNCERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Syncer {
     /// A syncer for one folder of one inbox, with its own store connection.
@@ -136,10 +142,16 @@ impl Syncer {
             folder: folder.to_string(),
             cfg,
             batch: config.ingest.batch.max(1) as usize,
-            owner: format!("{}:{}", hostname(), std::process::id()),
+            owner: format!(
+                "{}:{}#{}",
+                hostname(),
+                std::process::id(),
+                SYNCERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
             mailbox,
             ingestor: Arc::new(Mutex::new(Ingestor::new(store, policy, limits))),
             lease: None,
+            stop: None,
         })
     }
 
@@ -317,6 +329,10 @@ impl Syncer {
             outcomes.iter().for_each(|o| report.tally.count(o));
             // Only now, with the mail committed, may the server copy change.
             self.act(client, v, chunk).await?;
+            if self.stop.as_ref().is_some_and(|s| *s.borrow()) {
+                // The rest is fetched by whoever syncs next: the cursor is at this batch.
+                break;
+            }
             self.take_lease().await?;
         }
         Ok(report)
@@ -372,6 +388,7 @@ impl Syncer {
         mut stop: watch::Receiver<bool>,
         log: Arc<dyn Fn(String) + Send + Sync>,
     ) {
+        self.stop = Some(stop.clone());
         let mut attempt = 0u32;
         while !*stop.borrow() {
             let result = self.session(&mut stop, &log).await;
@@ -430,6 +447,8 @@ fn is_dead_local_owner(owner: &str) -> bool {
     let Some((host, pid)) = owner.rsplit_once(':') else {
         return false;
     };
+    // `host:pid#n`; owners written before the `#n` have none.
+    let pid = pid.split('#').next().unwrap_or(pid);
     host == hostname()
         && pid.parse::<u32>().is_ok_and(|pid| {
             pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
@@ -440,4 +459,26 @@ fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dead_owner_is_known_by_its_pid_with_or_without_the_syncer_number() {
+        let host = hostname();
+        // Beyond pid_max (4194304 at most on Linux): no such process.
+        assert!(is_dead_local_owner(&format!("{host}:99999999#3")));
+        assert!(is_dead_local_owner(&format!("{host}:99999999")));
+        let me = std::process::id();
+        assert!(
+            !is_dead_local_owner(&format!("{host}:{me}#0")),
+            "this process"
+        );
+        assert!(
+            !is_dead_local_owner("elsewhere.example:99999999#1"),
+            "another host"
+        );
+    }
 }

@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::codec::{from_ms, ms};
 use crate::directory::{NewInbox, upsert_inbox};
+use crate::ingest::mailbox::restart_sync_in_tx;
 use crate::ops::{EventRecord, record};
 use crate::{Result, Store, StoreError};
 
@@ -27,6 +28,9 @@ pub struct EditedInbox {
 pub struct InboxEdit {
     pub before: String,
     pub after: String,
+    /// The IMAP account is another (host or user name changed): its folders sync from the
+    /// start, mail already there counting as old (`restart_sync`).
+    pub new_account: bool,
 }
 
 fn actor_id(actor: Actor) -> Option<i64> {
@@ -70,6 +74,9 @@ impl Store {
             .map_err(StoreError::domain(format!("inbox {}", row.name)))?;
         self.write(|tx, now| {
             let saved = upsert_inbox(tx, row, now)?;
+            if edit.new_account {
+                restart_sync_in_tx(tx, saved.id, now)?;
+            }
             tx.execute(
                 "INSERT INTO inbox_settings (name, settings, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4)

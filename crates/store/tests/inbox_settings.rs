@@ -24,6 +24,7 @@ fn a_save_updates_the_inbox_at_once_and_a_revert_brings_the_file_back() {
     let edit = InboxEdit {
         before: "signature: ''".into(),
         after: "signature: '-- 箱'".into(),
+        new_account: false,
     };
     let saved = f
         .store

@@ -732,25 +732,29 @@ fn a_deactivated_or_removed_user_gives_back_their_open_tickets_but_keeps_closed_
         .unwrap();
     let sup = |f: &mut Fixture, subject| f.ticket(f.support, "taro@customer.test", subject);
     let (open, closed) = (sup(&mut f, "open"), sup(&mut f, "closed"));
+    let (pending, snoozed) = (sup(&mut f, "pending"), sup(&mut f, "snoozed"));
     let info = f.ticket(f.info, "hanako@customer.test", "info");
-    for n in [open, closed, info] {
+    let boss_holds = f.ticket(f.info, "jiro@customer.test", "the supervisor's");
+    let assign = |f: &mut Fixture, n, to| {
         f.store
-            .apply(
-                Actor::System,
-                n,
-                &Change::Assign(Some(f.suzuki)),
-                Expect::Any,
-            )
+            .apply(Actor::System, n, &Change::Assign(Some(to)), Expect::Any)
+            .unwrap();
+    };
+    let (suzuki, boss_id) = (f.suzuki, f.boss);
+    for n in [open, closed, pending, snoozed, info] {
+        assign(&mut f, n, suzuki);
+    }
+    assign(&mut f, boss_holds, boss_id);
+    let until = t0() + Duration::days(2);
+    for (n, s) in [
+        (closed, Status::Closed),
+        (pending, Status::Pending { reason: None }),
+        (snoozed, Status::Snoozed { until }),
+    ] {
+        f.store
+            .apply(Actor::System, n, &Change::SetStatus(s), Expect::Any)
             .unwrap();
     }
-    f.store
-        .apply(
-            Actor::System,
-            closed,
-            &Change::SetStatus(Status::Closed),
-            Expect::Any,
-        )
-        .unwrap();
     let assignee = |f: &Fixture, n| f.store.ticket_detail(n).unwrap().ticket.assignee;
     let boss = Actor::Agent(f.boss);
     // suzuki leaves the info inbox: its ticket is given back, support's stay.
@@ -765,10 +769,25 @@ fn a_deactivated_or_removed_user_gives_back_their_open_tickets_but_keeps_closed_
     assert_eq!(assignee(&f, info), None);
     assert_eq!(assignee(&f, open), Some(f.suzuki));
     assert_eq!(actions(&f.store, info).last(), Some(&Action::Unassigned));
-    // Deactivated: the open ticket too; the closed one still says who handled it.
+    // A supervisor holds tickets of any inbox, member or not: changing their inboxes keeps them.
+    let b = f.store.agent(f.boss).unwrap();
+    let mut bu = hako_store::AgentUpdate {
+        role: b.role,
+        inboxes: vec![],
+        active: true,
+        can_send: b.can_send,
+    };
+    f.store.update_agent(boss, f.boss, &bu).unwrap();
+    assert_eq!(assignee(&f, boss_holds), Some(f.boss));
+    bu.inboxes = b.inboxes;
+    f.store.update_agent(boss, f.boss, &bu).unwrap();
+    // Deactivated: the open, pending and snoozed ones too; the closed one still says who
+    // handled it.
     u.active = false;
     f.store.update_agent(boss, f.suzuki, &u).unwrap();
-    assert_eq!(assignee(&f, open), None);
+    for n in [open, pending, snoozed] {
+        assert_eq!(assignee(&f, n), None, "{n}");
+    }
     assert_eq!(assignee(&f, closed), Some(f.suzuki));
     let e = f.store.ticket_detail(open).unwrap().events;
     let (last, _) = e.last().unwrap();

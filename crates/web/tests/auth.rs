@@ -318,6 +318,25 @@ async fn the_sign_in_form_needs_the_token_it_was_drawn_with() {
             "no session"
         );
     }
+    // The form's cookie with another token (a form drawn elsewhere) is refused too.
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("email", "sato@example.test"),
+            ("password", PASSWORD),
+            ("_csrf", &"0".repeat(64)),
+        ])
+        .finish();
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("hako_login={token}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The form's token with its cookie signs in, and the form's cookie is cleared.
     let r = app
         .post_raw(

@@ -280,7 +280,10 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
         !form.body.contains("never-shown"),
         "no password, no command"
     );
-    let fields = |signature: &'static str, smtp_password: &'static str, what: &'static str| {
+    let fields = |signature: &'static str,
+                  smtp_port: &'static str,
+                  smtp_password: &'static str,
+                  what: &'static str| {
         vec![
             ("address", "support@example.test"),
             ("display_name", "Example support"),
@@ -288,7 +291,7 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
             ("require_approval", "1"),
             ("auto_reply", "auto-ack-ja"),
             ("imap_enabled", "1"),
-            ("imap_host", "imap2.example.test"),
+            ("imap_host", "imap.example.test"),
             ("imap_port", "993"),
             ("imap_security", "tls"),
             ("imap_username", "support@example.test"),
@@ -297,41 +300,63 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
             ("imap_sent_folder", "Sent"),
             ("smtp_enabled", "1"),
             ("smtp_host", "smtp.example.test"),
-            ("smtp_port", "465"),
-            ("smtp_security", "tls"),
+            ("smtp_port", smtp_port),
+            ("smtp_security", "starttls"),
             ("smtp_username", "support@example.test"),
             ("smtp_password", smtp_password),
             ("do", what),
         ]
     };
-    // Test first: the typed host, the file's password (the field was left empty); not saved.
+    // Test first: the file's own server, so the file's password (the field was left empty).
     let r = app
         .post(
             "/settings/inboxes/support",
             Some(&b),
-            &fields("-- 箱", "", "test"),
+            &fields("-- 箱", "587", "", "test"),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body.contains(
-            "fake IMAP for support: INBOX, 3 messages (host imap2.example.test, password imap-secret-never-shown)"
+            "fake IMAP for support: INBOX, 3 messages (host imap.example.test, password imap-secret-never-shown)"
         ),
         "the test used the typed values and the file's password"
     );
     assert_eq!(saved(&app, "support"), None, "a test saves nothing");
+    // Another host, or SMTP on another port, gets no password from the file: it must be typed.
+    let mut elsewhere = fields("-- 箱", "587", "", "test");
+    elsewhere[6] = ("imap_host", "attacker.example");
+    let r = app
+        .post("/settings/inboxes/support", Some(&b), &elsewhere)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("IMAP: type the password"), "{}", r.body);
+    assert!(!r.body.contains("fake IMAP"), "nothing was tested");
+    let r = app
+        .post(
+            "/settings/inboxes/support",
+            Some(&b),
+            &fields("-- 箱", "465", "", "save"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("SMTP: type the password"), "{}", r.body);
+    assert_eq!(saved(&app, "support"), None);
 
     let r = app
         .post(
             "/settings/inboxes/support",
             Some(&b),
-            &fields("-- 箱\r\nサポート", "typed-smtp-pass", "save"),
+            &fields("-- 箱\r\nサポート", "465", " typed-smtp-pass ", "save"),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let text = saved(&app, "support").unwrap();
-    assert!(text.contains("imap2.example.test") && text.contains("問い合わせ"));
-    assert!(text.contains("typed-smtp-pass"), "a typed password is kept");
+    assert!(text.contains("問い合わせ"));
+    assert!(
+        text.contains("\" typed-smtp-pass \""),
+        "a typed password is kept as typed: {text}"
+    );
     assert!(
         !text.contains("imap-secret") && !text.contains("echo smtp-secret"),
         "the file's secrets stay in the file: {text}"
@@ -346,7 +371,7 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
     assert_eq!(e.event.action, Action::InboxEdited);
     let after = e.event.after.as_deref().unwrap();
     assert!(
-        after.contains("imap.host \"imap2.example.test\"")
+        after.contains("imap.folders \"INBOX, 問い合わせ\"")
             && after.contains("smtp.password \"changed\""),
         "{after}"
     );
@@ -354,7 +379,7 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
 
     let list = app.get("/settings/inboxes", Some(&b)).await;
     assert!(list.body.contains("edited here (over the config file)"));
-    assert!(list.body.contains("imap2.example.test:993 (tls)"));
+    assert!(list.body.contains("smtp.example.test:465 (starttls)"));
     assert!(
         list.body.contains("set (saved here)") && list.body.contains("set (in the file"),
         "SMTP's password typed here, IMAP's still the file's"
@@ -369,11 +394,11 @@ async fn an_inbox_from_the_file_is_edited_tested_and_reverted_without_showing_a_
         .await;
     assert!(
         r.body
-            .contains("host imap2.example.test, password imap-secret-never-shown")
+            .contains("host imap.example.test, password imap-secret-never-shown")
     );
 
     // A port that is not one is refused, as typed, and nothing changes.
-    let mut bad = fields("x", "", "save");
+    let mut bad = fields("x", "465", "", "save");
     bad[7] = ("imap_port", "99999");
     let r = app.post("/settings/inboxes/support", Some(&b), &bad).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -504,4 +529,62 @@ async fn the_audit_log_page_shows_team_and_ticket_changes_newest_first_in_pages(
         .get(&format!("/settings/audit?before={older}"), Some(&b))
         .await;
     assert!(second.body.contains("多数019") && !second.body.contains("多数020"));
+}
+
+#[tokio::test]
+async fn moving_an_inbox_to_another_imap_account_restarts_its_sync_state() {
+    let app = app();
+    let b = app.browser(admin(&app));
+    let mut store = app.store();
+    let support = store.inbox_by_name("support").unwrap().id;
+    let mb = store.mailbox(support, "INBOX").unwrap().id;
+    store.set_uidvalidity(mb, 42).unwrap();
+    store.set_import_below(mb, 100).unwrap();
+    let form = |host: &'static str, password: &'static str| {
+        vec![
+            ("address", "support@example.test"),
+            ("display_name", "Example support"),
+            ("imap_enabled", "1"),
+            ("imap_host", host),
+            ("imap_port", "993"),
+            ("imap_security", "tls"),
+            ("imap_username", "support@example.test"),
+            ("imap_password", password),
+            ("imap_folders", "INBOX"),
+            ("do", "save"),
+        ]
+    };
+    let state = |app: &App| {
+        let m = app.store().mailboxes().unwrap().remove(0);
+        (m.uidvalidity, m.import_below)
+    };
+    // The same account (another signature, no SMTP): the sync goes on where it was.
+    let r = app
+        .post(
+            "/settings/inboxes/support",
+            Some(&b),
+            &form("imap.example.test", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(state(&app), (Some(42), 100));
+    // Another server: the mail already there will count as old, not as new mail.
+    let r = app
+        .post(
+            "/settings/inboxes/support",
+            Some(&b),
+            &form("imap.elsewhere.example", "new-server-pass"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(state(&app), (None, 0));
+    let after = app
+        .store()
+        .audit_log(1)
+        .unwrap()
+        .remove(0)
+        .event
+        .after
+        .unwrap();
+    assert!(after.contains("another IMAP account"), "{after}");
 }

@@ -185,6 +185,14 @@ impl Store {
         })
     }
 
+    /// Forgets where the inbox's folders were synced to (the account moved to another server
+    /// or user): the next sync of each is a first sync again, so the mail already in the new
+    /// account counts as old (imported silently, as `initial_import` says) instead of new
+    /// mail that rules and automatic replies act on. Returns how many folders.
+    pub fn restart_sync(&mut self, inbox: InboxId) -> Result<usize> {
+        self.write(|tx, now| restart_sync_in_tx(tx, inbox, now))
+    }
+
     /// Marks the first sync of a mailbox: UIDs below `uid_next` are old mail, imported
     /// silently.
     pub fn set_import_below(&mut self, mailbox: MailboxId, uid_next: u32) -> Result<()> {
@@ -229,4 +237,17 @@ impl Store {
             Ok(())
         })
     }
+}
+
+pub(crate) fn restart_sync_in_tx(
+    tx: &rusqlite::Connection,
+    inbox: InboxId,
+    now: hako_domain::Timestamp,
+) -> Result<usize> {
+    tx.execute(
+        "UPDATE mailboxes SET uidvalidity = NULL, last_uid = 0, import_below = 0, updated_at = ?2
+         WHERE inbox_id = ?1",
+        params![inbox.0, ms(now)],
+    )
+    .map_err(StoreError::sql("restart a mailbox's sync"))
 }

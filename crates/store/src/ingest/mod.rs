@@ -6,7 +6,7 @@
 //! the mail, after the commit.
 
 mod candidates;
-mod mailbox;
+pub(crate) mod mailbox;
 mod persist;
 mod quarantine;
 

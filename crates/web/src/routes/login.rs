@@ -61,7 +61,9 @@ fn render(
     p: LoginPage,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let kept = session::cookie(headers, session::LOGIN_COOKIE);
+    // Only a token of ours is drawn into the form again (64 hex digits, as made here).
+    let kept = session::cookie(headers, session::LOGIN_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let token = kept.clone().unwrap_or_else(csrf::random_token);
     let html = anonymous_page(
         state,

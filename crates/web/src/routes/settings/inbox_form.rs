@@ -17,7 +17,9 @@ use minijinja::context;
 use minijinja::value::Value;
 
 use super::guard;
-use super::inboxes::{Effective, find, inbox_row, run_test, saved_inboxes, tested_value};
+use super::inboxes::{
+    Effective, find, inbox_row, run_test, saved_inboxes, source_key, tested_value,
+};
 use crate::connection::ConnectionReport;
 use crate::form::PostForm;
 use crate::render::page;
@@ -102,7 +104,7 @@ async fn render(
         section => "inboxes",
         inbox => form_value(inbox, current),
         new => shown.existing.is_none(),
-        source => shown.existing.map(|e| e.source.key()),
+        source => shown.existing.map(|e| source_key(e.source)),
         templates,
         securities => SECURITIES,
         can_test => state.connection_tester().is_some(),
@@ -209,6 +211,9 @@ async fn submit(
         .find(|i| i.name == inbox.name)
         .cloned()
         .ok_or_else(|| WebError::Internal(format!("inbox {}: lost in the check", inbox.name)))?;
+    if let Some(missing) = missing_password(&used) {
+        return refuse(inbox, missing.into()).await;
+    }
     if let Some(t) = &inbox.auto_reply {
         let t = t.clone();
         let known = state.db(move |s| Ok(s.template(&t).is_ok())).await?;
@@ -244,6 +249,32 @@ async fn submit(
     }
 }
 
+/// A server that would have to log in without a password. The config file's password is
+/// only used with the file's own server, port and user name (`overlay_inboxes`), so a
+/// changed one needs the password typed: for the test as for saving.
+fn missing_password(i: &InboxConfig) -> Option<&'static str> {
+    if let Some(m) = &i.imap
+        && m.password.is_none()
+        && m.password_command.is_none()
+    {
+        return Some(
+            "IMAP: type the password (the config file's is only used with its own server, \
+             port and user name)",
+        );
+    }
+    if let Some(m) = &i.smtp
+        && m.username.is_some()
+        && m.password.is_none()
+        && m.password_command.is_none()
+    {
+        return Some(
+            "SMTP: type the password, or leave the user name empty to send without logging in \
+             (the config file's password is only used with its own server, port and user name)",
+        );
+    }
+    None
+}
+
 /// The audit log's before and after: the changed keys only.
 fn describe(before: Option<&InboxConfig>, after: &InboxConfig) -> InboxEdit {
     let short = |v: &str| {
@@ -259,13 +290,21 @@ fn describe(before: Option<&InboxConfig>, after: &InboxConfig) -> InboxEdit {
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let new_account = before.is_some_and(|b| {
+        after.imap.is_some() && hako_config::imap_account(b) != hako_config::imap_account(after)
+    });
+    let mut after_text = list(&|c| short(&c.after));
+    if new_account {
+        after_text.push_str("; another IMAP account: its folders sync from the start");
+    }
     InboxEdit {
         before: if before.is_none() {
             "(new inbox)".into()
         } else {
             list(&|c| short(&c.before))
         },
-        after: list(&|c| short(&c.after)),
+        after: after_text,
+        new_account,
     }
 }
 
@@ -301,7 +340,8 @@ fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
             .filter(|s| !s.is_empty())
             .collect();
         m.sent_folder = f.get("imap_sent_folder").map(str::to_owned);
-        if let Some(p) = f.get("imap_password") {
+        // As typed: spaces may belong to a password.
+        if let Some(p) = f.raw("imap_password").filter(|p| !p.is_empty()) {
             m.password = Some(p.to_owned().into());
             m.password_command = None;
         }
@@ -316,7 +356,8 @@ fn build(base: InboxConfig, f: &PostForm) -> (InboxConfig, Option<String>) {
             .unwrap_or_else(|| SmtpConfig::new(String::new(), 587, Security::Starttls));
         (m.host, m.port, m.security) = endpoint(f, "smtp", (m.port, m.security), &mut note);
         m.username = f.get("smtp_username").map(str::to_owned);
-        if let Some(p) = f.get("smtp_password") {
+        // As typed: spaces may belong to a password.
+        if let Some(p) = f.raw("smtp_password").filter(|p| !p.is_empty()) {
             m.password = Some(p.to_owned().into());
             m.password_command = None;
         }

@@ -6,7 +6,9 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use hako_config::{InboxConfig, Secret, env_name, inbox_from_toml, overlay_inboxes};
+use hako_config::{
+    InboxConfig, InboxSource, Secret, env_name, inbox_from_toml, overlay_with_sources,
+};
 use hako_domain::EmailAddress;
 use hako_store::NewInbox;
 use minijinja::context;
@@ -32,23 +34,12 @@ pub fn inbox_row(ic: &InboxConfig) -> Result<NewInbox, String> {
     })
 }
 
-/// Where an inbox's settings come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
-    File,
-    /// Saved in the web UI over the file's entry.
-    Edited,
-    /// Saved in the web UI, not in the file.
-    Added,
-}
-
-impl Source {
-    pub(crate) fn key(self) -> &'static str {
-        match self {
-            Source::File => "settings.source_file",
-            Source::Edited => "settings.source_edited",
-            Source::Added => "settings.source_added",
-        }
+/// The catalogue key naming where an inbox's settings come from.
+pub(crate) fn source_key(source: InboxSource) -> &'static str {
+    match source {
+        InboxSource::File => "settings.source_file",
+        InboxSource::Edited => "settings.source_edited",
+        InboxSource::Added => "settings.source_added",
     }
 }
 
@@ -56,7 +47,7 @@ impl Source {
 pub(crate) struct Effective {
     /// With the file's passwords where the saved version has none.
     pub inbox: InboxConfig,
-    pub source: Source,
+    pub source: InboxSource,
     /// As saved in the web UI (no inherited passwords): what an edit starts from.
     pub saved: Option<InboxConfig>,
 }
@@ -96,21 +87,12 @@ pub(crate) async fn saved_inboxes(state: &AppState) -> Result<Vec<InboxConfig>, 
 /// Every inbox, the file's first, then those added in the web UI.
 pub(crate) async fn effective(state: &AppState) -> Result<Vec<Effective>, WebError> {
     let saved = saved_inboxes(state).await?;
-    let file = &state.settings().inboxes;
-    Ok(overlay_inboxes(file, saved.clone())
+    Ok(overlay_with_sources(&state.settings().inboxes, &saved)
         .into_iter()
-        .map(|inbox| {
-            let saved = saved.iter().find(|s| s.name == inbox.name).cloned();
-            let source = match (&saved, file.iter().any(|f| f.name == inbox.name)) {
-                (None, _) => Source::File,
-                (Some(_), true) => Source::Edited,
-                (Some(_), false) => Source::Added,
-            };
-            Effective {
-                inbox,
-                source,
-                saved,
-            }
+        .map(|(inbox, source)| Effective {
+            saved: saved.iter().find(|s| s.name == inbox.name).cloned(),
+            inbox,
+            source,
         })
         .collect())
 }
@@ -183,9 +165,9 @@ fn inbox_value(e: &Effective, tested: Option<&ConnectionReport>) -> Value {
         auto_reply => i.auto_reply.clone(),
         imap,
         smtp,
-        source => e.source.key(),
-        from_file => e.source == Source::File,
-        revertible => e.source == Source::Edited,
+        source => source_key(e.source),
+        from_file => e.source == InboxSource::File,
+        revertible => e.source == InboxSource::Edited,
         env => format!("HAKO_INBOX__{}__", env_name(&i.name)),
         tested => tested.map(tested_value),
     }
@@ -246,7 +228,7 @@ pub(crate) async fn revert(
 ) -> Result<Response, WebError> {
     guard::admin(&form.user)?;
     let e = find(&state, &name).await?;
-    if e.source != Source::Edited {
+    if e.source != InboxSource::Edited {
         return Err(WebError::BadRequest(format!(
             "inbox {name}: has no web UI settings over the config file to revert"
         )));
