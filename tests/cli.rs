@@ -496,25 +496,10 @@ fn output_into_a_closed_pipe_ends_quietly_without_a_panic() {
 #[test]
 fn a_config_file_that_clashes_with_an_inbox_saved_in_the_web_ui_is_named_and_mendable() {
     let h = Hako::init();
-    // What the web UI's inbox editor saves for a new inbox (crates/web/tests/settings.rs).
-    let sales = "name = \"sales\"\naddress = \"sales@example.test\"\ndisplay_name = \"Sales\"\n";
-    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
-    let row = hako_store::NewInbox {
-        name: "sales".into(),
-        address: hako_domain::EmailAddress::parse("sales@example.test").unwrap(),
-        display_name: "Sales".into(),
-        signature: String::new(),
-        requires_approval: false,
-        auto_reply: None,
-    };
-    store
-        .save_edited_inbox(
-            hako_domain::Actor::System,
-            &row,
-            sales,
-            &hako_store::InboxEdit::default(),
-        )
-        .unwrap();
+    common::save_inbox_as_web_ui(
+        &h,
+        "name = \"sales\"\naddress = \"sales@example.test\"\ndisplay_name = \"Sales\"\n",
+    );
     let list = h.json(&["inbox", "list", "--json"]);
     let settings: Vec<(&str, &str)> = list
         .as_array()

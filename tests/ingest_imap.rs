@@ -564,28 +564,7 @@ fn inbox_settings_saved_in_the_web_ui_reach_a_running_serve_and_revert_from_the_
     assert_eq!(h.stats()["messages"], 0, "logged in with a wrong password?");
 
     // What the web UI's inbox editor stores (see crates/web/tests/settings.rs).
-    let table = right
-        .replace("[[inbox]]", "")
-        .replace("[inbox.imap]", "[imap]");
-    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
-    let row = hako_store::NewInbox {
-        name: "support".into(),
-        address: hako_domain::EmailAddress::parse("support@example.test").unwrap(),
-        display_name: "support".into(),
-        signature: String::new(),
-        requires_approval: false,
-        auto_reply: None,
-    };
-    let saved = hako_config::inbox_from_toml("support", &table).expect("a valid saved inbox");
-    let text = hako_config::inbox_to_toml(&saved).unwrap();
-    store
-        .save_edited_inbox(
-            hako_domain::Actor::System,
-            &row,
-            &text,
-            &hako_store::InboxEdit::default(),
-        )
-        .unwrap();
+    common::save_inbox_as_web_ui(&h, &common::as_saved_table(&right));
     let took = wait_until(Duration::from_secs(30), || h.stats()["messages"] == 2);
     let log = stop(server);
     assert!(
@@ -695,28 +674,10 @@ fn an_inbox_saved_mid_sync_restarts_its_worker_and_no_two_workers_fetch_at_once(
     })
     .expect("the sync never started");
     // An admin saves the inbox with another IMAP timeout while the first pass runs.
-    let saved = table
-        .replace("[[inbox]]", "")
-        .replace("[inbox.imap]", "[imap]")
-        + "timeout_seconds = 61\n";
-    let saved = hako_config::inbox_from_toml("support", &saved).unwrap();
-    let mut store = hako_store::Store::open(&h.data().join("hako.db")).unwrap();
-    let row = hako_store::NewInbox {
-        name: "support".into(),
-        address: hako_domain::EmailAddress::parse("support@example.test").unwrap(),
-        display_name: "support".into(),
-        signature: String::new(),
-        requires_approval: false,
-        auto_reply: None,
-    };
-    store
-        .save_edited_inbox(
-            hako_domain::Actor::System,
-            &row,
-            &hako_config::inbox_to_toml(&saved).unwrap(),
-            &hako_store::InboxEdit::default(),
-        )
-        .unwrap();
+    common::save_inbox_as_web_ui(
+        &h,
+        &(common::as_saved_table(&table) + "timeout_seconds = 61\n"),
+    );
     let at_save = h.stats()["messages"].as_u64().unwrap();
     let done = wait_until(Duration::from_secs(120), || {
         h.stats()["messages"] == MAILS as u64

@@ -144,6 +144,37 @@ impl Hako {
     }
 }
 
+/// Saves an inbox as the web UI's inbox editor does (crates/web/tests/settings.rs has the
+/// form itself): one `[[inbox]]` table's keys, `[imap]`/`[smtp]` as sub-tables, over the
+/// config file's inbox of the same name.
+pub fn save_inbox_as_web_ui(h: &Hako, table: &str) {
+    let name = table
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("name = "))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("a name key");
+    let inbox = hako_config::inbox_from_toml(&name, table).expect("a valid inbox");
+    let row = hako_web::inbox_row(&inbox).unwrap();
+    hako_store::Store::open(&h.data().join("hako.db"))
+        .unwrap()
+        .save_edited_inbox(
+            hako_domain::Actor::System,
+            &row,
+            &hako_config::inbox_to_toml(&inbox).unwrap(),
+            &hako_store::InboxEdit::default(),
+        )
+        .unwrap();
+}
+
+/// An `[[inbox]]` table of a config file as the web UI saves it (see
+/// [`save_inbox_as_web_ui`]).
+pub fn as_saved_table(config_table: &str) -> String {
+    config_table
+        .replace("[[inbox]]", "")
+        .replace("[inbox.imap]", "[imap]")
+        .replace("[inbox.smtp]", "[smtp]")
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
