@@ -3,6 +3,7 @@
 //! new activity marked; and `/counts`, the cheap endpoint the page polls.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use hako_domain::{InboxId, StatusKind, TicketNumber};
@@ -17,7 +18,7 @@ use super::options;
 use crate::form::encode;
 use crate::i18n::text;
 use crate::render::{page, ser};
-use crate::session::User;
+use crate::session::{SessionCookie, User};
 use crate::{AppState, WebError};
 
 const PAGE_SIZE: u32 = 50;
@@ -118,24 +119,32 @@ fn latest(s: &Store, user: &User) -> Result<i64, WebError> {
 
 pub(crate) async fn counts(
     State(state): State<AppState>,
-    user: User,
+    session: SessionCookie,
 ) -> Result<Response, WebError> {
-    let (tabs, latest) = state
-        .db(move |s| Ok((tabs(s, &user)?, latest(s, &user)?)))
+    let (_, (tabs, latest)) = session
+        .run(&state, |s, user| Ok((tabs(s, user)?, latest(s, user)?)))
         .await?;
     let tabs: HashMap<String, u64> = tabs.into_iter().map(|t| (t.key, t.count)).collect();
     Ok(Json(serde_json::json!({ "tabs": tabs, "latest": latest })).into_response())
 }
 
+/// The query is read after the session: a signed-out request with a query axum refuses is
+/// sent to the sign-in page, as with any other page.
 pub(crate) async fn inbox(
     State(state): State<AppState>,
-    user: User,
-    Query(q): Query<InboxQuery>,
+    session: SessionCookie,
+    q: Result<Query<InboxQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let st = state.clone();
-    let u = user.clone();
-    let ctx = state.db(move |s| view(&st, s, &u, q)).await?;
-    Ok(page(&state, &user, "inbox.html", ctx)?.into_response())
+    let (user, ctx) = session
+        .run(&state, move |s, user| {
+            Ok(q.map(|Query(q)| view(&st, s, user, q)))
+        })
+        .await?;
+    match ctx {
+        Ok(ctx) => Ok(page(&state, &user, "inbox.html", ctx?)?.into_response()),
+        Err(rejected) => Ok(rejected.into_response()),
+    }
 }
 
 fn view(
