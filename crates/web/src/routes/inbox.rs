@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use hako_domain::{InboxId, StatusKind, TicketNumber};
+use hako_domain::{InboxId, StatusKind, TicketNumber, Timestamp};
 use hako_search::{Scope, SortBy, parse_query};
 use hako_store::{AssigneeFilter, Page, Sort, Store, TicketFilter};
 use minijinja::context;
@@ -198,11 +198,7 @@ fn view(
             .collect()
     };
     let mut search_error = None;
-    let (total, mut rows, numbers): (u64, Vec<Value>, Vec<(TicketNumber, i64)>) = if q
-        .q
-        .trim()
-        .is_empty()
-    {
+    let (total, rows): (u64, Vec<Value>) = if q.q.trim().is_empty() {
         let f = TicketFilter {
             visible: user.visible(),
             inbox: tab.inbox,
@@ -222,16 +218,14 @@ fn view(
                 offset,
             },
         )?;
-        let numbers = p
-            .items
-            .iter()
-            .map(|t| (t.number, t.last_activity_at.timestamp_millis()))
-            .collect();
+        let numbers: Vec<TicketNumber> = p.items.iter().map(|t| t.number).collect();
+        let new = news(s, user, &numbers)?;
         let rows = p
             .items
             .iter()
             .map(|t| {
                 context! {
+                    new => new(t.number, &t.last_activity_at),
                     number => t.number.0,
                     subject => t.subject.clone(),
                     customer => t.customer_name.clone().or(t.customer_address.clone()).unwrap_or_default(),
@@ -247,28 +241,16 @@ fn view(
                 }
             })
             .collect();
-        (p.total, rows, numbers)
+        (p.total, rows)
     } else {
         match search(state, s, user, tab.inbox, &q.q, offset as usize) {
-            Ok((total, found)) => {
-                let numbers = found.iter().map(|(n, at, _)| (*n, *at)).collect();
-                let rows = found.into_iter().map(|(_, _, row)| row).collect();
-                (total, rows, numbers)
-            }
+            Ok(found) => found,
             Err(e) => {
                 search_error = Some(e.to_string());
-                (0, vec![], vec![])
+                (0, vec![])
             }
         }
     };
-    let viewed = s.viewed(
-        user.agent.id,
-        &numbers.iter().map(|n| n.0).collect::<Vec<_>>(),
-    )?;
-    for (row, (n, at)) in rows.iter_mut().zip(&numbers) {
-        let new = viewed.get(n).is_none_or(|v| v.timestamp_millis() < *at);
-        *row = context! { new, ..row.clone() };
-    }
     let shown_from = if rows.is_empty() {
         0
     } else {
@@ -315,8 +297,21 @@ fn view(
     })
 }
 
+/// Whether each ticket has activity the user has not seen: never viewed, or changed since.
+fn news(
+    s: &Store,
+    user: &User,
+    numbers: &[TicketNumber],
+) -> Result<impl Fn(TicketNumber, &Timestamp) -> bool, WebError> {
+    let viewed = s.viewed(user.agent.id, numbers)?;
+    Ok(move |n, at: &Timestamp| {
+        viewed
+            .get(&n)
+            .is_none_or(|v| v.timestamp_millis() < at.timestamp_millis())
+    })
+}
+
 /// Search results as rows: hako's query language over the visible inboxes (and the tab's).
-#[allow(clippy::type_complexity)]
 fn search(
     state: &AppState,
     s: &Store,
@@ -324,7 +319,7 @@ fn search(
     inbox: Option<InboxId>,
     text_query: &str,
     offset: usize,
-) -> Result<(u64, Vec<(TicketNumber, i64, Value)>), WebError> {
+) -> Result<(u64, Vec<Value>), WebError> {
     let index = state
         .search_index()
         .ok_or_else(|| WebError::BadRequest(text(user.lang, "search.unavailable").into()))?;
@@ -356,7 +351,7 @@ fn search(
         .into_iter()
         .map(|l| (l.name, l.colour.to_string()))
         .collect();
-    let mut out = vec![];
+    let mut found = vec![];
     for h in page.hits {
         let Ok(t) = s.ticket(TicketNumber(h.ticket_number)) else {
             continue;
@@ -366,8 +361,15 @@ fn search(
             continue;
         }
         let contact = s.contact(t.contact)?;
+        found.push((h, t, contact));
+    }
+    let numbers: Vec<TicketNumber> = found.iter().map(|(_, t, _)| t.number).collect();
+    let new = news(s, user, &numbers)?;
+    let mut out = vec![];
+    for (h, t, contact) in found {
         let who = h.assignee.as_ref().and_then(|e| agents.get(e));
         let row = context! {
+            new => new(t.number, &t.last_activity_at),
             number => t.number.0,
             subject => t.subject.clone(),
             customer => contact.name.or(contact.addresses.first().map(|a| a.to_string())).unwrap_or_default(),
@@ -381,7 +383,7 @@ fn search(
             waiting => ser(&t.waiting_since),
             snippet => h.snippet_html,
         };
-        out.push((t.number, t.last_activity_at.timestamp_millis(), row));
+        out.push(row);
     }
     Ok((page.total, out))
 }
