@@ -2,6 +2,8 @@
 //! still to do, filters (status, assignee, label), hako's search language, two sorts, paging,
 //! new activity marked; and `/counts`, the cheap endpoint the page polls.
 
+mod row;
+
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -17,9 +19,10 @@ use std::collections::HashMap;
 use super::options;
 use crate::form::encode;
 use crate::i18n::text;
-use crate::render::{page, ser};
+use crate::render::page;
 use crate::session::{SessionCookie, User};
 use crate::{AppState, WebError};
+use row::Row;
 
 const PAGE_SIZE: u32 = 50;
 const ACTIVE: [StatusKind; 3] = [StatusKind::Open, StatusKind::Pending, StatusKind::Snoozed];
@@ -222,23 +225,23 @@ fn view(
         let new = news(s, user, &numbers)?;
         let rows = p
             .items
-            .iter()
+            .into_iter()
             .map(|t| {
-                context! {
-                    new => new(t.number, &t.last_activity_at),
-                    number => t.number.0,
-                    subject => t.subject.clone(),
-                    customer => t.customer_name.clone().or(t.customer_address.clone()).unwrap_or_default(),
-                    inbox => t.inbox.clone(),
-                    status => t.status.kind().as_str(),
-                    until => ser(&t.status.snoozed_until()),
-                    assignee => t.assignee_name.clone(),
-                    assignee_colour => t.assignee_colour.clone(),
-                    labels => label_values(&t.labels),
-                    activity => ser(&t.last_activity_at),
-                    waiting => ser(&t.waiting_since),
-                    snippet => None::<String>,
-                }
+                Value::from_object(Row {
+                    new: new(t.number, &t.last_activity_at),
+                    number: t.number.0,
+                    customer: t.customer_name.or(t.customer_address).unwrap_or_default(),
+                    status: t.status.kind(),
+                    until: t.status.snoozed_until(),
+                    labels: Value::from(label_values(&t.labels)),
+                    subject: t.subject,
+                    inbox: t.inbox,
+                    assignee: t.assignee_name,
+                    assignee_colour: t.assignee_colour,
+                    activity: t.last_activity_at,
+                    waiting: t.waiting_since,
+                    snippet: None,
+                })
             })
             .collect();
         (p.total, rows)
@@ -368,21 +371,29 @@ fn search(
     let mut out = vec![];
     for (h, t, contact) in found {
         let who = h.assignee.as_ref().and_then(|e| agents.get(e));
-        let row = context! {
-            new => new(t.number, &t.last_activity_at),
-            number => t.number.0,
-            subject => t.subject.clone(),
-            customer => contact.name.or(contact.addresses.first().map(|a| a.to_string())).unwrap_or_default(),
-            inbox => h.inbox,
-            status => t.status.kind().as_str(),
-            until => ser(&t.status.snoozed_until()),
-            assignee => who.map(|w| w.0.clone()),
-            assignee_colour => who.map(|w| w.1.clone()),
-            labels => h.labels.iter().map(|n| context! { name => n, colour => labels.get(n).cloned().unwrap_or_else(|| "#9ca3af".into()) }).collect::<Vec<_>>(),
-            activity => ser(&t.last_activity_at),
-            waiting => ser(&t.waiting_since),
-            snippet => h.snippet_html,
-        };
+        let row = Value::from_object(Row {
+            new: new(t.number, &t.last_activity_at),
+            number: t.number.0,
+            customer: contact
+                .name
+                .or(contact.addresses.first().map(|a| a.to_string()))
+                .unwrap_or_default(),
+            inbox: h.inbox,
+            status: t.status.kind(),
+            until: t.status.snoozed_until(),
+            assignee: who.map(|w| w.0.clone()),
+            assignee_colour: who.map(|w| w.1.clone()),
+            labels: Value::from(
+                h.labels
+                    .iter()
+                    .map(|n| context! { name => n, colour => labels.get(n).cloned().unwrap_or_else(|| "#9ca3af".into()) })
+                    .collect::<Vec<_>>(),
+            ),
+            activity: t.last_activity_at,
+            waiting: t.waiting_since,
+            subject: t.subject,
+            snippet: Some(h.snippet_html),
+        });
         out.push(row);
     }
     Ok((page.total, out))
