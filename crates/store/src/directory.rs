@@ -241,6 +241,12 @@ impl Store {
         Ok(self.all_agents()?.to_vec())
     }
 
+    /// [`Store::agents`] without copying them (what the store keeps between calls): for
+    /// pages that read every agent on every request.
+    pub fn shared_agents(&self) -> Result<Arc<[Agent]>> {
+        self.all_agents()
+    }
+
     pub fn agent(&self, id: AgentId) -> Result<Agent> {
         self.all_agents()?
             .iter()

@@ -4,9 +4,10 @@
 //! `csrf_field()`, and the `dt` filter (an instant in the user's timezone).
 
 use axum::response::Html;
-use chrono::DateTime;
 use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime, SecondsFormat};
 use chrono_tz::Tz;
+use hako_domain::Timestamp;
 use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, context};
 use std::sync::{Arc, LazyLock};
@@ -122,6 +123,12 @@ pub(crate) fn ser<T: serde::Serialize>(v: &T) -> Value {
     Value::from(minijinja::value::Serde(v))
 }
 
+/// An instant for `dt`, or none: the string `ser` makes of it (chrono's serde form, RFC 3339
+/// in UTC with `Z`), written directly. Through serde it took ~4% of the inbox view's CPU.
+pub(crate) fn instant(t: Option<&Timestamp>) -> Value {
+    Value::from(t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true)))
+}
+
 /// The variables every page has; `me` and `csrf` only when signed in.
 #[derive(Debug)]
 struct Base {
@@ -226,4 +233,20 @@ pub(crate) fn anonymous_page(
     let tz = state.settings().timezone;
     let all = vars(ctx, base(lang, tz, None));
     state.0.pages.render(name, all).map(Html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn an_instant_is_the_string_serde_makes() {
+        let whole = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
+        for t in [whole, whole + chrono::Duration::milliseconds(7)] {
+            assert_eq!(instant(Some(&t)), ser(&t));
+            assert_eq!(instant(Some(&t)), ser(&Some(t)));
+        }
+        assert_eq!(instant(None), ser(&None::<Timestamp>));
+    }
 }

@@ -171,7 +171,7 @@ fn view(
         "all" | "" => vec![],
         other => vec![StatusKind::parse(other).map_err(|e| WebError::BadRequest(e.to_string()))?],
     };
-    let agents = s.agents()?;
+    let agents = s.shared_agents()?;
     let assignee = match (q.tab.as_str(), q.assignee.as_str()) {
         ("mine", _) | (_, "me") => AssigneeFilter::Agent(user.agent.id),
         (_, "") => AssigneeFilter::Any,

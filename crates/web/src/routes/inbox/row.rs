@@ -9,7 +9,7 @@ use hako_domain::{StatusKind, Timestamp};
 use minijinja::value::{Enumerator, Object, Value};
 use std::sync::Arc;
 
-use crate::render::ser;
+use crate::render::instant;
 
 #[derive(Debug)]
 pub(crate) struct Row {
@@ -61,12 +61,12 @@ impl Object for Row {
             "customer" => Value::from(self.customer.as_str()),
             "inbox" => Value::from(self.inbox.as_str()),
             "status" => Value::from(self.status.as_str()),
-            "until" => ser(&self.until),
+            "until" => instant(self.until.as_ref()),
             "assignee" => Value::from(self.assignee.as_deref()),
             "assignee_colour" => Value::from(self.assignee_colour.as_deref()),
             "labels" => self.labels.clone(),
-            "activity" => ser(&self.activity),
-            "waiting" => ser(&self.waiting),
+            "activity" => instant(Some(&self.activity)),
+            "waiting" => instant(self.waiting.as_ref()),
             "snippet" => Value::from(self.snippet.as_deref()),
             "new" => Value::from(self.new),
             _ => return None,
