@@ -5,6 +5,7 @@ use hako_domain::{
     LabelId, Role, inbox::validate_name, label::validate_label_name, password,
 };
 use rusqlite::{OptionalExtension, Row, Transaction, params};
+use std::sync::Arc;
 
 use crate::codec::{from_ms, ms};
 use crate::ops::{EventRecord, record};
@@ -46,6 +47,34 @@ fn inbox_row(r: &Row<'_>) -> rusqlite::Result<Inbox> {
     })
 }
 
+/// An agent row of `all_agents`: the columns of `agents`, then their inbox ids joined by
+/// commas (NULL for none).
+fn agent_row(r: &Row<'_>) -> rusqlite::Result<Agent> {
+    let mut inboxes = r
+        .get::<_, Option<String>>(8)?
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map(InboxId))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| crate::codec::bad_value(8, "stored inbox id"))?;
+    inboxes.sort();
+    Ok(Agent {
+        id: AgentId(r.get(0)?),
+        name: r.get(1)?,
+        email: EmailAddress::parse(&r.get::<_, String>(2)?)
+            .map_err(|_| crate::codec::bad_value(2, "stored email"))?,
+        role: Role::parse(&r.get::<_, String>(3)?)
+            .map_err(|_| crate::codec::bad_value(3, "stored role"))?,
+        colour: Colour::parse(&r.get::<_, String>(4)?)
+            .map_err(|_| crate::codec::bad_value(4, "stored colour"))?,
+        inboxes,
+        active: r.get(5)?,
+        can_send: r.get(6)?,
+        away: r.get(7)?,
+    })
+}
+
 const INBOX_COLS: &str =
     "id, name, address, display_name, signature, requires_approval, auto_reply_template";
 
@@ -63,13 +92,24 @@ impl Store {
     }
 
     pub fn inboxes(&self) -> Result<Vec<Inbox>> {
-        let mut st = self
-            .read()
-            .prepare_cached(&format!("SELECT {INBOX_COLS} FROM inboxes ORDER BY name"))
-            .map_err(StoreError::sql("list inboxes"))?;
-        st.query_map([], inbox_row)
-            .and_then(|rows| rows.collect())
-            .map_err(StoreError::sql("list inboxes"))
+        Ok(self.all_inboxes()?.to_vec())
+    }
+
+    /// Every inbox by name; kept while the database is unchanged (the web UI's tabs).
+    fn all_inboxes(&self) -> Result<Arc<[Inbox]>> {
+        self.memoized(
+            |m| m.inboxes.clone(),
+            || {
+                let mut st = self
+                    .read()
+                    .prepare_cached(&format!("SELECT {INBOX_COLS} FROM inboxes ORDER BY name"))
+                    .map_err(StoreError::sql("list inboxes"))?;
+                st.query_map([], inbox_row)
+                    .and_then(|rows| rows.collect())
+                    .map_err(StoreError::sql("list inboxes"))
+            },
+            |m, v| m.inboxes = Some(v),
+        )
     }
 
     pub fn inbox_by_name(&self, name: &str) -> Result<Inbox> {
@@ -167,58 +207,42 @@ impl Store {
     }
 
     pub fn agents(&self) -> Result<Vec<Agent>> {
-        let ids: Vec<i64> = {
-            let mut st = self
-                .read()
-                .prepare_cached("SELECT id FROM agents ORDER BY name, id")
-                .map_err(StoreError::sql("list users"))?;
-            st.query_map([], |r| r.get(0))
-                .and_then(|rows| rows.collect())
-                .map_err(StoreError::sql("list users"))?
-        };
-        ids.into_iter().map(|id| self.agent(AgentId(id))).collect()
+        Ok(self.all_agents()?.to_vec())
+    }
+
+    /// [`Store::agents`] without copying them (what the store keeps between calls): for
+    /// pages that read every agent on every request.
+    pub fn shared_agents(&self) -> Result<Arc<[Agent]>> {
+        self.all_agents()
     }
 
     pub fn agent(&self, id: AgentId) -> Result<Agent> {
-        // Cached: the web UI reads the agent on every request and every agent for its menus.
-        let mut agent = self
-            .read()
-            .prepare_cached(
-                "SELECT id, name, email, role, colour, active, can_send, away FROM agents
-                 WHERE id = ?1",
-            )
-            .and_then(|mut st| {
-                st.query_row([id.0], |r| {
-                    Ok(Agent {
-                        id: AgentId(r.get(0)?),
-                        name: r.get(1)?,
-                        email: EmailAddress::parse(&r.get::<_, String>(2)?)
-                            .map_err(|_| crate::codec::bad_value(2, "stored email"))?,
-                        role: Role::parse(&r.get::<_, String>(3)?)
-                            .map_err(|_| crate::codec::bad_value(3, "stored role"))?,
-                        colour: Colour::parse(&r.get::<_, String>(4)?)
-                            .map_err(|_| crate::codec::bad_value(4, "stored colour"))?,
-                        inboxes: vec![],
-                        active: r.get(5)?,
-                        can_send: r.get(6)?,
-                        away: r.get(7)?,
-                    })
-                })
-                .optional()
-            })
-            .map_err(StoreError::sql("read a user"))?
-            .ok_or_else(|| StoreError::not_found(format!("user {id}")))?;
-        let mut st = self
-            .read()
-            .prepare_cached(
-                "SELECT inbox_id FROM agent_inboxes WHERE agent_id = ?1 ORDER BY inbox_id",
-            )
-            .map_err(StoreError::sql("read memberships"))?;
-        agent.inboxes = st
-            .query_map([id.0], |r| Ok(InboxId(r.get(0)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(StoreError::sql("read memberships"))?;
-        Ok(agent)
+        self.all_agents()?
+            .iter()
+            .find(|a| a.id == id)
+            .cloned()
+            .ok_or_else(|| StoreError::not_found(format!("user {id}")))
+    }
+
+    /// Every agent with their inboxes, by name: one query, kept while the database is
+    /// unchanged. The web UI reads the signed-in agent on every request and every agent for
+    /// its menus (it used to take two queries per agent).
+    fn all_agents(&self) -> Result<Arc<[Agent]>> {
+        self.memoized(
+            |m| m.agents.clone(),
+            || {
+                self.read()
+                    .prepare_cached(
+                        "SELECT a.id, a.name, a.email, a.role, a.colour, a.active, a.can_send,
+                            a.away, (SELECT group_concat(ai.inbox_id) FROM agent_inboxes ai
+                                     WHERE ai.agent_id = a.id)
+                         FROM agents a ORDER BY a.name, a.id",
+                    )
+                    .and_then(|mut st| st.query_map([], agent_row)?.collect())
+                    .map_err(StoreError::sql("list users"))
+            },
+            |m, v| m.agents = Some(v),
+        )
     }
 
     pub fn agent_by_email(&self, email: &str) -> Result<Agent> {
@@ -262,33 +286,46 @@ impl Store {
             Ok(id)
         })?;
         Ok(self
-            .labels()?
-            .into_iter()
+            .all_labels()?
+            .iter()
             .find(|l| l.id.0 == id)
+            .cloned()
             .expect("just inserted"))
     }
 
     pub fn labels(&self) -> Result<Vec<Label>> {
-        let mut st = self
-            .read()
-            .prepare_cached("SELECT id, name, colour FROM labels ORDER BY name")
-            .map_err(StoreError::sql("list labels"))?;
-        st.query_map([], |r| {
-            Ok(Label {
-                id: LabelId(r.get(0)?),
-                name: r.get(1)?,
-                colour: Colour::parse(&r.get::<_, String>(2)?)
-                    .map_err(|_| crate::codec::bad_value(2, "stored colour"))?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(StoreError::sql("list labels"))
+        Ok(self.all_labels()?.to_vec())
+    }
+
+    /// Every label by name; kept while the database is unchanged.
+    fn all_labels(&self) -> Result<Arc<[Label]>> {
+        self.memoized(
+            |m| m.labels.clone(),
+            || {
+                let mut st = self
+                    .read()
+                    .prepare_cached("SELECT id, name, colour FROM labels ORDER BY name")
+                    .map_err(StoreError::sql("list labels"))?;
+                st.query_map([], |r| {
+                    Ok(Label {
+                        id: LabelId(r.get(0)?),
+                        name: r.get(1)?,
+                        colour: Colour::parse(&r.get::<_, String>(2)?)
+                            .map_err(|_| crate::codec::bad_value(2, "stored colour"))?,
+                    })
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(StoreError::sql("list labels"))
+            },
+            |m, v| m.labels = Some(v),
+        )
     }
 
     pub fn label_by_name(&self, name: &str) -> Result<Label> {
-        self.labels()?
-            .into_iter()
+        self.all_labels()?
+            .iter()
             .find(|l| l.name.eq_ignore_ascii_case(name.trim()))
+            .cloned()
             .ok_or_else(|| StoreError::not_found(format!("label {name}")))
     }
 

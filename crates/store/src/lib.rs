@@ -14,6 +14,7 @@ mod error;
 mod inbox_settings;
 mod index_feed;
 pub mod ingest;
+mod memo;
 mod migrate;
 mod ops;
 pub mod outbox;
@@ -45,6 +46,7 @@ pub use team::AgentUpdate;
 
 use hako_domain::Timestamp;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,10 +55,17 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Where "now" comes from: the wall clock, or a fixed time in tests.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
+/// Prepared statements each connection keeps (rusqlite's default: 16). The inbox view alone
+/// uses about 15, and its filters are written into the SQL as literals (see
+/// `queries::list::where_clause`), so each filter and each agent's set of inboxes is a
+/// statement of its own; one evicted is compiled again at its next use.
+const STATEMENT_CACHE: usize = 128;
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    memo: RefCell<memo::Memo>,
 }
 
 impl Store {
@@ -66,10 +75,12 @@ impl Store {
             path: path.to_path_buf(),
             source: e,
         })?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             clock: Arc::new(chrono::Utc::now),
+            memo: RefCell::default(),
         };
         store.configure()?;
         migrate::run(&mut store.conn, &store.path)?;

@@ -46,12 +46,14 @@ impl Store {
 
     /// The session with this id, if it exists and has not expired.
     pub fn session(&self, id: &str) -> Result<Option<Session>> {
+        // Cached: the web UI asks on every request.
         self.read()
-            .query_row(
+            .prepare_cached(
                 "SELECT agent_id, csrf_token, created_at, last_seen_at, expires_at
                  FROM sessions WHERE id_hash = ?1 AND expires_at > ?2",
-                params![id_hash(id), ms(self.now())],
-                |r| {
+            )
+            .and_then(|mut st| {
+                st.query_row(params![id_hash(id), ms(self.now())], |r| {
                     Ok(Session {
                         agent: AgentId(r.get(0)?),
                         csrf_token: r.get(1)?,
@@ -59,9 +61,9 @@ impl Store {
                         last_seen_at: from_ms(r.get(3)?),
                         expires_at: from_ms(r.get(4)?),
                     })
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .map_err(StoreError::sql("read a session"))
     }
 

@@ -3,6 +3,8 @@
 
 mod audit;
 mod board;
+#[cfg(test)]
+mod compiled;
 mod detail;
 mod history;
 mod list;
@@ -11,6 +13,7 @@ pub use audit::AuditEntry;
 pub use board::{UnassignedCount, WaitingTicket};
 pub use detail::TicketDetail;
 pub use history::{History, HistoryEntry, HistoryOf};
+pub(crate) use list::json_ids;
 pub use list::{
     AgentLoad, AssigneeFilter, InboxCount, Page, Sort, TicketFilter, TicketPage, TicketSummary,
 };

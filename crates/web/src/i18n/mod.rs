@@ -21,11 +21,15 @@ impl Lang {
         }
     }
 
+    /// Without allocating: templates ask at every `t()`.
     pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Lang::En),
-            "ja" => Some(Lang::Ja),
-            _ => None,
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else if s.eq_ignore_ascii_case("ja") {
+            Some(Lang::Ja)
+        } else {
+            None
         }
     }
 

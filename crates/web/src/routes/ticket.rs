@@ -135,6 +135,7 @@ pub(crate) async fn render(
                 .collect();
             let composer = super::reply::composer(s, &u, &d, &presence)?;
             Ok(Outcome::Page(context! {
+                draft,
                 composer,
                 tk,
                 agents => options::assignable(&agents, Some(&[t.inbox])),
@@ -147,7 +148,6 @@ pub(crate) async fn render(
     match outcome {
         Outcome::Moved(to) => Ok(Redirect::to(&to).into_response()),
         Outcome::Page(ctx) => {
-            let ctx = context! { draft, ..ctx };
             let mut r = (code, page(state, user, "ticket.html", ctx)?).into_response();
             if images {
                 r.extensions_mut().insert(RemoteImages);

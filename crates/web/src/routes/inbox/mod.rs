@@ -2,10 +2,13 @@
 //! still to do, filters (status, assignee, label), hako's search language, two sorts, paging,
 //! new activity marked; and `/counts`, the cheap endpoint the page polls.
 
+mod row;
+
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use hako_domain::{InboxId, StatusKind, TicketNumber};
+use hako_domain::{InboxId, StatusKind, TicketNumber, Timestamp};
 use hako_search::{Scope, SortBy, parse_query};
 use hako_store::{AssigneeFilter, Page, Sort, Store, TicketFilter};
 use minijinja::context;
@@ -16,9 +19,10 @@ use std::collections::HashMap;
 use super::options;
 use crate::form::encode;
 use crate::i18n::text;
-use crate::render::{page, ser};
-use crate::session::User;
+use crate::render::page;
+use crate::session::{SessionCookie, User};
 use crate::{AppState, WebError};
+use row::Row;
 
 const PAGE_SIZE: u32 = 50;
 const ACTIVE: [StatusKind; 3] = [StatusKind::Open, StatusKind::Pending, StatusKind::Snoozed];
@@ -118,24 +122,32 @@ fn latest(s: &Store, user: &User) -> Result<i64, WebError> {
 
 pub(crate) async fn counts(
     State(state): State<AppState>,
-    user: User,
+    session: SessionCookie,
 ) -> Result<Response, WebError> {
-    let (tabs, latest) = state
-        .db(move |s| Ok((tabs(s, &user)?, latest(s, &user)?)))
+    let (_, (tabs, latest)) = session
+        .run(&state, |s, user| Ok((tabs(s, user)?, latest(s, user)?)))
         .await?;
     let tabs: HashMap<String, u64> = tabs.into_iter().map(|t| (t.key, t.count)).collect();
     Ok(Json(serde_json::json!({ "tabs": tabs, "latest": latest })).into_response())
 }
 
+/// The query is read after the session: a signed-out request with a query axum refuses is
+/// sent to the sign-in page, as with any other page.
 pub(crate) async fn inbox(
     State(state): State<AppState>,
-    user: User,
-    Query(q): Query<InboxQuery>,
+    session: SessionCookie,
+    q: Result<Query<InboxQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let st = state.clone();
-    let u = user.clone();
-    let ctx = state.db(move |s| view(&st, s, &u, q)).await?;
-    Ok(page(&state, &user, "inbox.html", ctx)?.into_response())
+    let (user, ctx) = session
+        .run(&state, move |s, user| {
+            Ok(q.map(|Query(q)| view(&st, s, user, q)))
+        })
+        .await?;
+    match ctx {
+        Ok(ctx) => Ok(page(&state, &user, "inbox.html", ctx?)?.into_response()),
+        Err(rejected) => Ok(rejected.into_response()),
+    }
 }
 
 fn view(
@@ -159,7 +171,7 @@ fn view(
         "all" | "" => vec![],
         other => vec![StatusKind::parse(other).map_err(|e| WebError::BadRequest(e.to_string()))?],
     };
-    let agents = s.agents()?;
+    let agents = s.shared_agents()?;
     let assignee = match (q.tab.as_str(), q.assignee.as_str()) {
         ("mine", _) | (_, "me") => AssigneeFilter::Agent(user.agent.id),
         (_, "") => AssigneeFilter::Any,
@@ -189,11 +201,7 @@ fn view(
             .collect()
     };
     let mut search_error = None;
-    let (total, mut rows, numbers): (u64, Vec<Value>, Vec<(TicketNumber, i64)>) = if q
-        .q
-        .trim()
-        .is_empty()
-    {
+    let (total, rows): (u64, Vec<Value>) = if q.q.trim().is_empty() {
         let f = TicketFilter {
             visible: user.visible(),
             inbox: tab.inbox,
@@ -213,53 +221,39 @@ fn view(
                 offset,
             },
         )?;
-        let numbers = p
-            .items
-            .iter()
-            .map(|t| (t.number, t.last_activity_at.timestamp_millis()))
-            .collect();
+        let numbers: Vec<TicketNumber> = p.items.iter().map(|t| t.number).collect();
+        let new = news(s, user, &numbers)?;
         let rows = p
             .items
-            .iter()
+            .into_iter()
             .map(|t| {
-                context! {
-                    number => t.number.0,
-                    subject => t.subject.clone(),
-                    customer => t.customer_name.clone().or(t.customer_address.clone()).unwrap_or_default(),
-                    inbox => t.inbox.clone(),
-                    status => t.status.kind().as_str(),
-                    until => ser(&t.status.snoozed_until()),
-                    assignee => t.assignee_name.clone(),
-                    assignee_colour => t.assignee_colour.clone(),
-                    labels => label_values(&t.labels),
-                    activity => ser(&t.last_activity_at),
-                    waiting => ser(&t.waiting_since),
-                    snippet => None::<String>,
-                }
+                Value::from_object(Row {
+                    new: new(t.number, &t.last_activity_at),
+                    number: t.number.0,
+                    customer: t.customer_name.or(t.customer_address).unwrap_or_default(),
+                    status: t.status.kind(),
+                    until: t.status.snoozed_until(),
+                    labels: Value::from(label_values(&t.labels)),
+                    subject: t.subject,
+                    inbox: t.inbox,
+                    assignee: t.assignee_name,
+                    assignee_colour: t.assignee_colour,
+                    activity: t.last_activity_at,
+                    waiting: t.waiting_since,
+                    snippet: None,
+                })
             })
             .collect();
-        (p.total, rows, numbers)
+        (p.total, rows)
     } else {
         match search(state, s, user, tab.inbox, &q.q, offset as usize) {
-            Ok((total, found)) => {
-                let numbers = found.iter().map(|(n, at, _)| (*n, *at)).collect();
-                let rows = found.into_iter().map(|(_, _, row)| row).collect();
-                (total, rows, numbers)
-            }
+            Ok(found) => found,
             Err(e) => {
                 search_error = Some(e.to_string());
-                (0, vec![], vec![])
+                (0, vec![])
             }
         }
     };
-    let viewed = s.viewed(
-        user.agent.id,
-        &numbers.iter().map(|n| n.0).collect::<Vec<_>>(),
-    )?;
-    for (row, (n, at)) in rows.iter_mut().zip(&numbers) {
-        let new = viewed.get(n).is_none_or(|v| v.timestamp_millis() < *at);
-        *row = context! { new, ..row.clone() };
-    }
     let shown_from = if rows.is_empty() {
         0
     } else {
@@ -306,8 +300,21 @@ fn view(
     })
 }
 
+/// Whether each ticket has activity the user has not seen: never viewed, or changed since.
+fn news(
+    s: &Store,
+    user: &User,
+    numbers: &[TicketNumber],
+) -> Result<impl Fn(TicketNumber, &Timestamp) -> bool, WebError> {
+    let viewed = s.viewed(user.agent.id, numbers)?;
+    Ok(move |n, at: &Timestamp| {
+        viewed
+            .get(&n)
+            .is_none_or(|v| v.timestamp_millis() < at.timestamp_millis())
+    })
+}
+
 /// Search results as rows: hako's query language over the visible inboxes (and the tab's).
-#[allow(clippy::type_complexity)]
 fn search(
     state: &AppState,
     s: &Store,
@@ -315,7 +322,7 @@ fn search(
     inbox: Option<InboxId>,
     text_query: &str,
     offset: usize,
-) -> Result<(u64, Vec<(TicketNumber, i64, Value)>), WebError> {
+) -> Result<(u64, Vec<Value>), WebError> {
     let index = state
         .search_index()
         .ok_or_else(|| WebError::BadRequest(text(user.lang, "search.unavailable").into()))?;
@@ -347,7 +354,7 @@ fn search(
         .into_iter()
         .map(|l| (l.name, l.colour.to_string()))
         .collect();
-    let mut out = vec![];
+    let mut found = vec![];
     for h in page.hits {
         let Ok(t) = s.ticket(TicketNumber(h.ticket_number)) else {
             continue;
@@ -357,22 +364,37 @@ fn search(
             continue;
         }
         let contact = s.contact(t.contact)?;
+        found.push((h, t, contact));
+    }
+    let numbers: Vec<TicketNumber> = found.iter().map(|(_, t, _)| t.number).collect();
+    let new = news(s, user, &numbers)?;
+    let mut out = vec![];
+    for (h, t, contact) in found {
         let who = h.assignee.as_ref().and_then(|e| agents.get(e));
-        let row = context! {
-            number => t.number.0,
-            subject => t.subject.clone(),
-            customer => contact.name.or(contact.addresses.first().map(|a| a.to_string())).unwrap_or_default(),
-            inbox => h.inbox,
-            status => t.status.kind().as_str(),
-            until => ser(&t.status.snoozed_until()),
-            assignee => who.map(|w| w.0.clone()),
-            assignee_colour => who.map(|w| w.1.clone()),
-            labels => h.labels.iter().map(|n| context! { name => n, colour => labels.get(n).cloned().unwrap_or_else(|| "#9ca3af".into()) }).collect::<Vec<_>>(),
-            activity => ser(&t.last_activity_at),
-            waiting => ser(&t.waiting_since),
-            snippet => h.snippet_html,
-        };
-        out.push((t.number, t.last_activity_at.timestamp_millis(), row));
+        let row = Value::from_object(Row {
+            new: new(t.number, &t.last_activity_at),
+            number: t.number.0,
+            customer: contact
+                .name
+                .or(contact.addresses.first().map(|a| a.to_string()))
+                .unwrap_or_default(),
+            inbox: h.inbox,
+            status: t.status.kind(),
+            until: t.status.snoozed_until(),
+            assignee: who.map(|w| w.0.clone()),
+            assignee_colour: who.map(|w| w.1.clone()),
+            labels: Value::from(
+                h.labels
+                    .iter()
+                    .map(|n| context! { name => n, colour => labels.get(n).cloned().unwrap_or_else(|| "#9ca3af".into()) })
+                    .collect::<Vec<_>>(),
+            ),
+            activity: t.last_activity_at,
+            waiting: t.waiting_since,
+            subject: t.subject,
+            snippet: Some(h.snippet_html),
+        });
+        out.push(row);
     }
     Ok((page.total, out))
 }
