@@ -465,10 +465,12 @@ pub(crate) fn upsert_inbox(
     .map_err(StoreError::sql("read back an inbox"))
 }
 
-pub(crate) fn team_event(
+/// A team change (no ticket) in the audit log, with what it was before when that says something.
+pub(crate) fn team_change(
     tx: &rusqlite::Connection,
     actor: Actor,
     action: Action,
+    before: Option<&str>,
     after: &str,
     now: hako_domain::Timestamp,
 ) -> Result<()> {
@@ -478,9 +480,19 @@ pub(crate) fn team_event(
             ticket: None,
             actor,
             action,
-            before: None,
+            before,
             after: Some(after),
         },
         now,
     )
+}
+
+pub(crate) fn team_event(
+    tx: &rusqlite::Connection,
+    actor: Actor,
+    action: Action,
+    after: &str,
+    now: hako_domain::Timestamp,
+) -> Result<()> {
+    team_change(tx, actor, action, None, after, now)
 }

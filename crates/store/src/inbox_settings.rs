@@ -7,9 +7,8 @@ use hako_domain::{Action, Actor, AgentId, Inbox, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
 use crate::codec::{from_ms, ms};
-use crate::directory::{NewInbox, upsert_inbox};
+use crate::directory::{NewInbox, team_change, upsert_inbox};
 use crate::ingest::mailbox::restart_sync_in_tx;
-use crate::ops::{EventRecord, record};
 use crate::{Result, Store, StoreError};
 
 /// One inbox as an admin saved it in the web UI.
@@ -87,17 +86,7 @@ impl Store {
             .map_err(StoreError::sql("save an inbox's settings"))?;
             let before = format!("{}: {}", row.name, edit.before);
             let after = format!("{}: {}", row.name, edit.after);
-            record(
-                tx,
-                EventRecord {
-                    ticket: None,
-                    actor,
-                    action: Action::InboxEdited,
-                    before: Some(&before),
-                    after: Some(&after),
-                },
-                now,
-            )?;
+            team_change(tx, actor, Action::InboxEdited, Some(&before), &after, now)?;
             Ok(saved)
         })
     }
@@ -126,17 +115,7 @@ impl Store {
             if let Some(row) = file {
                 upsert_inbox(tx, row, now)?;
             }
-            record(
-                tx,
-                EventRecord {
-                    ticket: None,
-                    actor,
-                    action: Action::InboxReverted,
-                    before: None,
-                    after: Some(name),
-                },
-                now,
-            )?;
+            team_change(tx, actor, Action::InboxReverted, None, name, now)?;
             Ok(true)
         })
     }

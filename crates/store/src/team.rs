@@ -12,9 +12,8 @@ use hako_domain::{
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::codec::ms;
-use crate::directory::set_memberships;
+use crate::directory::{set_memberships, team_change};
 use crate::ops::change::{assign_in_tx, check_assignable};
-use crate::ops::{EventRecord, record};
 use crate::queries::load_ticket_by_id;
 use crate::{Result, Store, StoreError};
 
@@ -27,27 +26,6 @@ pub struct AgentUpdate {
     pub active: bool,
     /// False: every reply of theirs waits for approval (承認).
     pub can_send: bool,
-}
-
-fn team_change(
-    tx: &Connection,
-    actor: Actor,
-    action: Action,
-    before: &str,
-    after: &str,
-    now: hako_domain::Timestamp,
-) -> Result<()> {
-    record(
-        tx,
-        EventRecord {
-            ticket: None,
-            actor,
-            action,
-            before: Some(before),
-            after: Some(after),
-        },
-        now,
-    )
 }
 
 /// `sato@example.test: agent; inboxes info, support; active; can send`.
@@ -138,7 +116,7 @@ impl Store {
                 tx,
                 actor,
                 Action::UserUpdated,
-                &before_text,
+                Some(&before_text),
                 &after_text,
                 now,
             )
@@ -182,7 +160,7 @@ impl Store {
                 tx,
                 actor,
                 Action::LabelUpdated,
-                &format!("{} {}", old.name, old.colour),
+                Some(&format!("{} {}", old.name, old.colour)),
                 &format!("{name} {colour}"),
                 now,
             )
@@ -210,7 +188,7 @@ impl Store {
                 None => "(new)".to_string(),
             };
             let after = format!("{name} ({} characters)", body.chars().count());
-            team_change(tx, actor, Action::TemplateSaved, &before, &after, now)
+            team_change(tx, actor, Action::TemplateSaved, Some(&before), &after, now)
         })
     }
 }
