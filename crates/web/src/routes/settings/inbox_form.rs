@@ -22,7 +22,6 @@ use super::inboxes::{
 };
 use crate::connection::ConnectionReport;
 use crate::form::PostForm;
-use crate::render::page;
 use crate::session::User;
 use crate::{AppState, WebError};
 
@@ -109,14 +108,9 @@ async fn render(
         securities => SECURITIES,
         can_test => state.connection_tester().is_some(),
         tested => shown.tested.as_ref().map(tested_value),
-        error => shown.error.clone(),
     };
-    let status = if shown.error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, page(state, user, "settings_inbox.html", ctx)?).into_response())
+    let refused = shown.error.map(|e| (StatusCode::BAD_REQUEST, e));
+    super::draw(state, user, "settings_inbox.html", ctx, refused)
 }
 
 pub(crate) async fn new(State(state): State<AppState>, user: User) -> Result<Response, WebError> {

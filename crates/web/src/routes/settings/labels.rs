@@ -9,7 +9,6 @@ use minijinja::context;
 
 use super::{guard, refusal};
 use crate::form::PostForm;
-use crate::render::page;
 use crate::session::User;
 use crate::{AppState, WebError};
 
@@ -23,12 +22,8 @@ async fn render(
         .iter()
         .map(|l| context! { id => l.id.0, name => l.name.clone(), colour => l.colour.as_str() })
         .collect();
-    let (status, error) = match refused {
-        Some((st, msg)) => (st, Some(msg)),
-        None => (StatusCode::OK, None),
-    };
-    let ctx = context! { section => "labels", labels => rows, error };
-    Ok((status, page(state, user, "settings_labels.html", ctx)?).into_response())
+    let ctx = context! { section => "labels", labels => rows };
+    super::draw(state, user, "settings_labels.html", ctx, refused)
 }
 
 pub(crate) async fn list(State(state): State<AppState>, user: User) -> Result<Response, WebError> {

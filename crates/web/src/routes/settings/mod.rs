@@ -17,10 +17,13 @@ pub(crate) mod users;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hako_store::StoreError;
+use minijinja::context;
+use minijinja::value::Value;
 
 use super::guard;
-use crate::WebError;
+use crate::render::page;
 use crate::session::User;
+use crate::{AppState, WebError};
 
 /// `/settings`: the first section.
 pub(crate) async fn index(user: User) -> Result<Response, WebError> {
@@ -37,4 +40,21 @@ pub(crate) fn refusal(e: StoreError) -> Result<(StatusCode, String), WebError> {
         StoreError::NotAllowed { .. } => Ok((StatusCode::FORBIDDEN, e.to_string())),
         other => Err(other.into()),
     }
+}
+
+/// A settings page with the refusal that brought it back, if any: its status, and its message
+/// as `error` (settings_nav.html shows it).
+pub(crate) fn draw(
+    state: &AppState,
+    user: &User,
+    template: &str,
+    ctx: Value,
+    refused: Option<(StatusCode, String)>,
+) -> Result<Response, WebError> {
+    let (status, error) = match refused {
+        Some((st, m)) => (st, Some(m)),
+        None => (StatusCode::OK, None),
+    };
+    let ctx = context! { error, ..ctx };
+    Ok((status, page(state, user, template, ctx)?).into_response())
 }

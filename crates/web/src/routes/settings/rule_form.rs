@@ -18,7 +18,6 @@ use serde::Deserialize;
 use super::{guard, refusal};
 use crate::form::PostForm;
 use crate::i18n::{Lang, text};
-use crate::render::page;
 use crate::session::User;
 use crate::{AppState, WebError};
 
@@ -184,18 +183,13 @@ async fn render(state: &AppState, user: &User, shown: Shown) -> Result<Response,
         refused,
     } = shown;
     let form = state.db(move |s| form_view(s, lang, &rule)).await?;
-    let (status, error) = match refused {
-        Some((st, m)) => (st, Some(m)),
-        None => (StatusCode::OK, None),
-    };
     let ctx = context! {
         section => "rules",
         r => form,
         ticket,
         test => test.as_ref().map(|t| test_view(lang, t)),
-        error,
     };
-    Ok((status, page(state, user, "settings_rule.html", ctx)?).into_response())
+    super::draw(state, user, "settings_rule.html", ctx, refused)
 }
 
 #[derive(Deserialize)]

@@ -13,7 +13,6 @@ use minijinja::value::Value;
 
 use super::{guard, refusal};
 use crate::form::PostForm;
-use crate::render::page;
 use crate::session::User;
 use crate::{AppState, WebError};
 
@@ -65,12 +64,7 @@ async fn render_list(
             })
         })
         .await?;
-    let (status, error) = match refused {
-        Some((st, m)) => (st, Some(m)),
-        None => (StatusCode::OK, None),
-    };
-    let ctx = context! { error, ..ctx };
-    Ok((status, page(state, user, "settings_users.html", ctx)?).into_response())
+    super::draw(state, user, "settings_users.html", ctx, refused)
 }
 
 pub(crate) async fn list(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
@@ -146,12 +140,7 @@ async fn render_edit(
             })
         })
         .await?;
-    let (status, error) = match refused {
-        Some((st, m)) => (st, Some(m)),
-        None => (StatusCode::OK, None),
-    };
-    let ctx = context! { error, ..ctx };
-    Ok((status, page(state, user, "settings_user.html", ctx)?).into_response())
+    super::draw(state, user, "settings_user.html", ctx, refused)
 }
 
 pub(crate) async fn edit(
