@@ -27,6 +27,8 @@ mod stats;
 pub mod synthetic;
 mod team;
 pub mod templates;
+#[cfg(test)]
+mod test_support;
 
 pub use assignment::AssignmentCandidate;
 pub use directory::{NewAgent, NewInbox};

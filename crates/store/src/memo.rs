@@ -116,21 +116,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AssigneeFilter, Change, CustomerRef, Expect, NewAgent, NewInbox, NewMessage};
+    use crate::test_support::{agent, inbox};
+    use crate::{AssigneeFilter, Change, CustomerRef, Expect, NewMessage};
     use crate::{NewTicket, TicketFilter};
-    use hako_domain::{Actor, Channel, Direction, EmailAddress, Role, Status, StatusKind};
-
-    fn inbox(s: &mut Store, name: &str) -> Inbox {
-        s.sync_inbox(&NewInbox {
-            name: name.into(),
-            address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-            display_name: name.into(),
-            signature: String::new(),
-            requires_approval: false,
-            auto_reply: None,
-        })
-        .unwrap()
-    }
+    use hako_domain::{Actor, Channel, Direction, Role, Status, StatusKind};
 
     fn ticket(s: &mut Store, inbox: InboxId) -> hako_domain::Ticket {
         s.create_ticket(
@@ -178,20 +167,7 @@ mod tests {
         assert!(reader.memo.borrow().inboxes.is_some());
 
         inbox(&mut writer, "billing");
-        let sato = writer
-            .add_agent(
-                Actor::System,
-                &NewAgent {
-                    name: "Sato".into(),
-                    email: EmailAddress::parse("sato@example.test").unwrap(),
-                    role: Role::Agent,
-                    colour: None,
-                    inboxes: vec![support.id],
-                    password: None,
-                    can_send: true,
-                },
-            )
-            .unwrap();
+        let sato = agent(&mut writer, "Sato", Role::Agent, vec![support.id]);
         let label = writer.add_label(Actor::System, "請求", None).unwrap();
         let t = ticket(&mut writer, support.id);
         assert_eq!(reader.inboxes().unwrap().len(), 2);

@@ -99,36 +99,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CustomerRef, NewAgent, NewInbox, NewMessage, NewTicket};
-    use hako_domain::{Actor, Channel, Direction, EmailAddress, Role, Status};
+    use crate::test_support::{agent, inbox};
+    use crate::{CustomerRef, NewMessage, NewTicket};
+    use hako_domain::{Actor, Channel, Direction, Role, Status};
 
     #[test]
     fn preferences_and_ticket_views_round_trip() {
         let mut s = Store::open_in_memory().unwrap();
-        let inbox = s
-            .sync_inbox(&NewInbox {
-                name: "support".into(),
-                address: EmailAddress::parse("support@example.test").unwrap(),
-                display_name: "Support".into(),
-                signature: String::new(),
-                requires_approval: false,
-                auto_reply: None,
-            })
-            .unwrap();
-        let a = s
-            .add_agent(
-                Actor::System,
-                &NewAgent {
-                    name: "Sato".into(),
-                    email: EmailAddress::parse("sato@example.test").unwrap(),
-                    role: Role::Agent,
-                    colour: None,
-                    inboxes: vec![inbox.id],
-                    password: None,
-                    can_send: true,
-                },
-            )
-            .unwrap();
+        let inbox = inbox(&mut s, "support");
+        let a = agent(&mut s, "Sato", Role::Agent, vec![inbox.id]);
         assert_eq!(s.preferences(a.id).unwrap(), Preferences::default());
         let p = Preferences {
             language: Some("ja".into()),

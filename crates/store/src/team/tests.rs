@@ -1,7 +1,5 @@
 use super::*;
-use crate::NewAgent;
-use crate::NewInbox;
-use hako_domain::EmailAddress;
+use crate::test_support::{agent, inbox};
 
 struct F {
     s: Store,
@@ -13,35 +11,9 @@ struct F {
 
 fn fixture() -> F {
     let mut s = Store::open_in_memory().unwrap();
-    let mut inbox = |name: &str| {
-        s.sync_inbox(&NewInbox {
-            name: name.into(),
-            address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-            display_name: name.into(),
-            signature: String::new(),
-            requires_approval: false,
-            auto_reply: None,
-        })
-        .unwrap()
-        .id
-    };
-    let (support, info) = (inbox("support"), inbox("info"));
-    let mut agent = |name: &str, role, inboxes| {
-        s.add_agent(
-            Actor::System,
-            &NewAgent {
-                name: name.into(),
-                email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-                role,
-                colour: None,
-                inboxes,
-                password: None,
-                can_send: true,
-            },
-        )
-        .unwrap()
-        .id
-    };
+    let support = inbox(&mut s, "support").id;
+    let info = inbox(&mut s, "info").id;
+    let mut agent = |name: &str, role, inboxes| agent(&mut s, name, role, inboxes).id;
     let admin = agent("admin", Role::Admin, vec![]);
     let sato = agent("sato", Role::Agent, vec![support]);
     F {

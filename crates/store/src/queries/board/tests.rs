@@ -1,6 +1,7 @@
 use super::*;
 use crate::synthetic::{SyntheticSpec, generate};
-use crate::{AssigneeFilter, CustomerRef, NewAgent, NewInbox, NewMessage, NewTicket, Page, Sort};
+use crate::test_support::{agent, inbox};
+use crate::{AssigneeFilter, CustomerRef, NewMessage, NewTicket, Page, Sort};
 use crate::{TicketFilter, ops::Change, ops::Expect};
 use chrono::{Duration, TimeZone, Utc};
 use hako_domain::{Actor, Channel, Direction, EmailAddress, Participant, Role, Status, StatusKind};
@@ -105,35 +106,9 @@ fn fixture() -> F {
     ));
     let n = now.clone();
     s.set_clock(Arc::new(move || *n.lock().unwrap()));
-    let mut inbox = |name: &str| {
-        s.sync_inbox(&NewInbox {
-            name: name.into(),
-            address: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-            display_name: format!("Example {name}"),
-            signature: String::new(),
-            requires_approval: false,
-            auto_reply: None,
-        })
-        .unwrap()
-        .id
-    };
-    let (support, info) = (inbox("support"), inbox("info"));
-    let mut agent = |name: &str, inboxes: Vec<InboxId>| {
-        s.add_agent(
-            Actor::System,
-            &NewAgent {
-                name: name.into(),
-                email: EmailAddress::parse(&format!("{name}@example.test")).unwrap(),
-                role: Role::Agent,
-                colour: None,
-                inboxes,
-                password: None,
-                can_send: true,
-            },
-        )
-        .unwrap()
-        .id
-    };
+    let support = inbox(&mut s, "support").id;
+    let info = inbox(&mut s, "info").id;
+    let mut agent = |name: &str, inboxes| agent(&mut s, name, Role::Agent, inboxes).id;
     let sato = agent("sato", vec![support]);
     let suzuki = agent("suzuki", vec![support, info]);
     F {
