@@ -146,22 +146,7 @@ pub fn run(args: &BenchArgs, tz: Tz) -> Result<()> {
     let machine = Machine::detect();
     let mut header = vec![];
     header.extend(machine.header());
-    let by_status: Vec<String> = stats
-        .tickets_by_status
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect();
-    header.push(format!(
-        "data:      {} tickets ({}), {} messages, {} contacts, {} inboxes, {} agents, {} labels",
-        stats.tickets,
-        by_status.join(", "),
-        stats.messages,
-        stats.contacts,
-        stats.inboxes,
-        stats.agents,
-        stats.labels
-    ));
+    header.push(format!("data:      {}", data_summary(&stats)));
     if let Some((elapsed, rows)) = generation {
         header.push(format!(
             "generated: in {:.1} s ({:.0} rows/s incl. indexes and ANALYZE)",
@@ -573,6 +558,27 @@ fn print_table(results: &[Measurement]) {
 }
 
 /// The database file with its write-ahead log, in bytes.
+/// `N tickets (closed …, open …), N messages, N contacts, N inboxes, N agents, N labels`:
+/// the benchmark reports' `data:` line.
+pub(crate) fn data_summary(stats: &hako_store::Stats) -> String {
+    let by_status: Vec<String> = stats
+        .tickets_by_status
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    format!(
+        "{} tickets ({}), {} messages, {} contacts, {} inboxes, {} agents, {} labels",
+        stats.tickets,
+        by_status.join(", "),
+        stats.messages,
+        stats.contacts,
+        stats.inboxes,
+        stats.agents,
+        stats.labels
+    )
+}
+
 pub(crate) fn db_size(path: &Path) -> u64 {
     ["", "-wal"]
         .iter()

@@ -76,22 +76,9 @@ pub fn run(a: &WebBenchArgs) -> Result<()> {
         header.push(format!("generated: reused {}", db.display()));
     }
     let stats = store.stats()?;
-    let by_status: Vec<String> = stats
-        .tickets_by_status
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect();
     header.push(format!(
-        "data:      {} tickets ({}), {} messages, {} contacts, {} inboxes, {} agents, {} labels; \
-         database {:.0} MiB",
-        stats.tickets,
-        by_status.join(", "),
-        stats.messages,
-        stats.contacts,
-        stats.inboxes,
-        stats.agents,
-        stats.labels,
+        "data:      {}; database {:.0} MiB",
+        super::data_summary(&stats),
         super::db_size(&db) as f64 / (1024.0 * 1024.0)
     ));
 
